@@ -1,0 +1,26 @@
+# Peregrine. `make help` lists the targets.
+
+GO      ?= go
+BIN     ?= bin/peregrine
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+
+.PHONY: help build test generate lint bench
+
+help: ## list the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+build: ## build bin/peregrine
+	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/peregrine
+
+test: ## run the whole test suite (installs sysdig and tshark when run as root)
+	./scripts/test.sh
+
+generate: ## regenerate generated files (event table from ../shared/reference)
+	$(GO) generate ./...
+
+lint: ## gofmt and go vet
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); exit 1)
+	$(GO) vet ./...
+
+bench: ## run the benchmarks
+	$(GO) test -run '^$$' -bench . -benchmem ./...
