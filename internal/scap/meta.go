@@ -41,6 +41,11 @@ type Version struct {
 type FDList struct {
 	TID int64
 	FDs []event.FD // in stored order; nil when the block lists none
+	// NoDev records that FILE_V2 entries of the block were stored without
+	// a device number (libs wrote none before 2022). The writer then leaves
+	// it out of FILE_V2 entries whose Dev is 0, so that the list is
+	// written back as it was read; readers take a missing device as 0.
+	NoDev bool
 }
 
 // ProcTail describes the optional tail of a PL_V9 process entry, the fields

@@ -16,7 +16,8 @@ func parseFDL(body []byte, v2 bool) (FDList, error) {
 	}
 	for i := 0; c.left() >= 4; i++ {
 		e, end := c.openEntry(v2, true, "fd entry")
-		fd := readFD(&e, end >= 0)
+		fd, noDev := readFD(&e, end >= 0)
+		l.NoDev = l.NoDev || noDev
 		c.closeEntry(e, end)
 		if c.err != nil {
 			return l, errorAt(c.err, "fd entry", i)
@@ -27,9 +28,10 @@ func parseFDL(body []byte, v2 bool) (FDList, error) {
 }
 
 // readFD reads one fd entry. bounded says whether the entry has a length,
-// which is what lets FILE_V2 entries carry a device number.
-func readFD(e *cursor, bounded bool) event.FD {
-	fd := event.FD{Num: e.i64("fd"), Ino: e.u64("ino"), Type: event.FDType(e.u8("type"))}
+// which is what lets FILE_V2 entries carry a device number; noDev reports
+// a FILE_V2 entry without one.
+func readFD(e *cursor, bounded bool) (fd event.FD, noDev bool) {
+	fd = event.FD{Num: e.i64("fd"), Ino: e.u64("ino"), Type: event.FDType(e.u8("type"))}
 	switch t := fd.Type; {
 	case t == event.FDIPv4Sock:
 		fd.SIP = e.addr4("source address")
@@ -60,6 +62,8 @@ func readFD(e *cursor, bounded bool) event.FD {
 		fd.Name = e.str(maxPathLen, true, "name")
 		if bounded && e.left() >= 4 {
 			fd.Dev = e.u32("dev")
+		} else {
+			noDev = true
 		}
 	case t.Named():
 		fd.Name = e.str(maxPathLen, true, "name")
@@ -70,5 +74,5 @@ func readFD(e *cursor, bounded bool) event.FD {
 		// entry by its length.
 		fd.Name = "unknown-type:[" + strconv.Itoa(int(t)) + "]"
 	}
-	return fd
+	return fd, noDev
 }

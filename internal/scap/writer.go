@@ -1,0 +1,145 @@
+package scap
+
+import (
+	"bufio"
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"io"
+
+	"peregrine/internal/event"
+)
+
+// dfLarge is libs' internal SCAP_DF_LARGE block flag; it is never written.
+const dfLarge = 4
+
+// WriterOptions configure a [Writer].
+type WriterOptions struct {
+	// Gzip compresses the file (sysdig -z); readers detect it.
+	Gzip bool
+	// GzipLevel is the compress/gzip level; 0 means gzip.DefaultCompression.
+	GzipLevel int
+}
+
+// Writer writes a capture file in the current layout, which sysdig, Falco
+// and Wireshark read: a section header 1.2 without options, the metadata
+// blocks of a [Meta], then one block per event.
+//
+// Every block and entry length is computed from the bytes written, never
+// taken from a capture that was read. Process entries keep the V9 tail
+// layout they were read with ([Meta].ProcTails); others get the current
+// one. Events are written as EV_V2 blocks, EVF_V2 when their block flags
+// are not 0, and the *_LARGE variants for event types with 32-bit
+// parameter lengths.
+//
+// A Writer is not safe for concurrent use.
+type Writer struct {
+	bw  *bufio.Writer
+	gz  *gzip.Writer
+	hdr [blockHeaderLen + 6]byte // block header, cpu id, flags
+	end [8]byte                  // padding (at most 3 bytes) and trailer
+	err error                    // sticky: a write failure, or ErrClosed
+}
+
+// NewWriter writes the section header and the metadata of m (nil for none)
+// to w and returns a Writer for the events. It fails without writing
+// anything when m holds what readers would refuse (a string over libs'
+// limits, an address of the wrong family, an unknown interface kind).
+// [Writer.Close] flushes but does not close w.
+func NewWriter(w io.Writer, m *Meta, opt WriterOptions) (*Writer, error) {
+	var enc encoder
+	encodeMeta(&enc, m)
+	if enc.err != nil {
+		return nil, fmt.Errorf("encode metadata: %w", enc.err)
+	}
+	wr := &Writer{}
+	if opt.Gzip {
+		level := opt.GzipLevel
+		if level == 0 {
+			level = gzip.DefaultCompression
+		}
+		gz, err := gzip.NewWriterLevel(w, level)
+		if err != nil {
+			return nil, fmt.Errorf("gzip: %w", err)
+		}
+		wr.gz, w = gz, gz
+	}
+	wr.bw = bufio.NewWriterSize(w, 64<<10)
+	if _, err := wr.bw.Write(enc.b); err != nil {
+		return nil, fmt.Errorf("write metadata: %w", err)
+	}
+	return wr, nil
+}
+
+// Write appends e as one event block, with e.CPU and e.BlockFlags. It does
+// not allocate. It refuses, without writing, an event that readers would
+// refuse: over 64 KiB for a type without large payloads, over
+// [MaxLargeEventBlock] otherwise. A failure of the underlying writer is
+// sticky.
+func (w *Writer) Write(e *event.Event) error {
+	if w.err != nil {
+		return w.err
+	}
+	b := e.Bytes()
+	if b == nil {
+		return errors.New("write event: no event loaded")
+	}
+	info := e.Info()
+	large := info != nil && info.Flags&event.LargePayload != 0
+	flags := e.BlockFlags &^ dfLarge
+	typ, pre := uint32(blockEVV2), 2
+	switch {
+	case flags == 0 && large:
+		typ = blockEVV2Large
+	case flags != 0 && large:
+		typ, pre = blockEVFV2Large, 6
+	case flags != 0:
+		typ, pre = blockEVFV2, 6
+	}
+	body := pre + len(b)
+	pad := padLen(body)
+	total := blockFrameLen + body + pad
+	if !large && total-blockHeaderLen > maxSmallEvBlock || total > MaxLargeEventBlock {
+		return fmt.Errorf("write event of type %d: a %d-byte block is over the limit for its type", e.Type(), total)
+	}
+	le.PutUint32(w.hdr[0:], typ)
+	le.PutUint32(w.hdr[4:], uint32(total))
+	le.PutUint16(w.hdr[8:], e.CPU)
+	le.PutUint32(w.hdr[10:], flags)
+	w.end = [8]byte{}
+	le.PutUint32(w.end[pad:], uint32(total))
+	if _, err := w.bw.Write(w.hdr[:blockHeaderLen+pre]); err != nil {
+		return w.fail(err)
+	}
+	if _, err := w.bw.Write(b); err != nil {
+		return w.fail(err)
+	}
+	if _, err := w.bw.Write(w.end[:pad+4]); err != nil {
+		return w.fail(err)
+	}
+	return nil
+}
+
+func (w *Writer) fail(err error) error {
+	w.err = fmt.Errorf("write event: %w", err)
+	return w.err
+}
+
+// Close flushes the buffered blocks and ends the gzip stream. It does not
+// close the io.Writer given to NewWriter. Later writes return [ErrClosed].
+func (w *Writer) Close() error {
+	if errors.Is(w.err, ErrClosed) {
+		return nil
+	}
+	err := w.bw.Flush()
+	if w.gz != nil {
+		if cerr := w.gz.Close(); err == nil {
+			err = cerr
+		}
+	}
+	w.err = ErrClosed
+	if err != nil {
+		return fmt.Errorf("close capture: %w", err)
+	}
+	return nil
+}
