@@ -84,13 +84,13 @@ var convCaptureTable = []convCaptureFacts{
 	{file: "libs_single_ipv6_conn.scap", in: 1728,
 		stats: ConverterStats{Passed: 1701, Converted: 16, EnterDropped: 10, OldDropped: 1},
 		conversions: map[string]int{
-			"SOCKET_BIND_X/2 -> SOCKET_BIND_X/3":         2,
-			"SOCKET_CONNECT_E/1 -> SOCKET_CONNECT_E/2":   3,
-			"SOCKET_CONNECT_X/2 -> SOCKET_CONNECT_X/4":   3,
-			"SOCKET_LISTEN_X/1 -> SOCKET_LISTEN_X/3":     1,
-			"SOCKET_SOCKET_X/1 -> SOCKET_SOCKET_X/5":     4,
-			"SYSCALL_READ_X/2 -> SYSCALL_READ_X/4":       2,
-			"SYSCALL_WRITE_X/2 -> SYSCALL_WRITE_X/4":     1,
+			"SOCKET_BIND_X/2 -> SOCKET_BIND_X/3":       2,
+			"SOCKET_CONNECT_E/1 -> SOCKET_CONNECT_E/2": 3,
+			"SOCKET_CONNECT_X/2 -> SOCKET_CONNECT_X/4": 3,
+			"SOCKET_LISTEN_X/1 -> SOCKET_LISTEN_X/3":   1,
+			"SOCKET_SOCKET_X/1 -> SOCKET_SOCKET_X/5":   4,
+			"SYSCALL_READ_X/2 -> SYSCALL_READ_X/4":     2,
+			"SYSCALL_WRITE_X/2 -> SYSCALL_WRITE_X/4":   1,
 		}},
 }
 
