@@ -6,13 +6,16 @@ package scap
 // Type numbers are those of the event table; name repeats the libs enum so
 // that a test can check both agree.
 //
-// Two rules that the current table needs and that the libs version read
-// for this file did not show are marked "inferred" below: the event table
-// (libs 48dfd53) gives socket and fcntl exits one more parameter, and the
-// reference summary of that version lists an add-params rule for the
-// shorter layout. Two rules of that libs version that add a "fullpath"
-// parameter to openat/openat2 exits are left out: the event table this
-// build uses has no such parameter, so the rules could never match.
+// The rules follow table.cpp as stored at libs commit 0462b4604bc9, which
+// is not exactly the version of the event table this build uses (libs
+// 48dfd53cd23f). Two rules that this event table needs and that table.cpp
+// version did not show are marked "inferred" below: the event table gives
+// socket and fcntl exits one more parameter, and the reference summary of
+// 48dfd53 (../shared/reference/scap-events.md, column "conv") lists an
+// add-params rule for the shorter layout; the value used (empty) is a
+// guess. Two rules of 0462b46 that add a "fullpath" parameter to openat
+// and openat2 exits are left out: 48dfd53 has neither the parameter nor
+// the rules, and they could never match.
 
 // convTable lists every rule, the per-area parts concatenated.
 var convTable = convSeqRules(convTableFiles, convTableNet, convTableMisc, convTableProc)
