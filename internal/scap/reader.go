@@ -86,6 +86,9 @@ func NewReader(src io.Reader) (*Reader, error) {
 	if errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("%w: empty stream", ErrNotScap)
 	}
+	if errors.Is(err, ErrTruncated) {
+		return nil, fmt.Errorf("%w: %d bytes, shorter than a block header", ErrNotScap, r.src.off)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -190,7 +193,10 @@ func (r *Reader) readHeader() (header, error) {
 		if err == io.EOF {
 			return header{}, io.EOF
 		}
-		return header{}, &FormatError{Offset: off, Block: "header", Err: truncation(err)}
+		if err = truncation(err); errors.Is(err, ErrTruncated) {
+			err = fmt.Errorf("%w: the stream ends at offset %d, inside a block header", err, r.src.off)
+		}
+		return header{}, &FormatError{Offset: off, Block: "header", Err: err}
 	}
 	h := header{typ: le.Uint32(r.hdr[0:]), total: le.Uint32(r.hdr[4:]), off: off}
 	h.info = lookupBlock(h.typ)
@@ -208,7 +214,10 @@ func (r *Reader) errorf(h header, format string, args ...any) error {
 
 // readErr wraps a read failure inside block h.
 func (r *Reader) readErr(h header, err error) error {
-	return &FormatError{Offset: h.off, Block: h.info.name, Err: truncation(err)}
+	if err = truncation(err); errors.Is(err, ErrTruncated) {
+		err = fmt.Errorf("%w: the stream ends at offset %d, inside the %d-byte block", err, r.src.off, h.total)
+	}
+	return &FormatError{Offset: h.off, Block: h.info.name, Err: err}
 }
 
 // checkTrailer compares the trailer t of block h with its header.
