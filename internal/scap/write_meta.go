@@ -163,7 +163,7 @@ func encodeTail(e *encoder, p *event.Process, tail ProcTail) {
 	for _, s := range sizes[:n] {
 		size += s
 	}
-	if !tail.Legacy && size > 0 && size <= legacyTailMax {
+	if !tail.Legacy && n > 0 && size <= legacyTailMax {
 		sizes, shift, n = currentTailSizes[:], 0, currentTailFields
 		tail.Rest = nil
 	}

@@ -30,7 +30,8 @@ type WriterOptions struct {
 // layout they were read with ([Meta].ProcTails); others get the current
 // one. Events are written as EV_V2 blocks, EVF_V2 when their block flags
 // are not 0, and the *_LARGE variants for event types with 32-bit
-// parameter lengths.
+// parameter lengths (and for any event too big for a plain block). libs'
+// internal SCAP_DF_LARGE flag (4) is never written.
 //
 // A Writer is not safe for concurrent use.
 type Writer struct {
@@ -72,10 +73,10 @@ func NewWriter(w io.Writer, m *Meta, opt WriterOptions) (*Writer, error) {
 }
 
 // Write appends e as one event block, with e.CPU and e.BlockFlags. It does
-// not allocate. It refuses, without writing, an event that readers would
-// refuse: over 64 KiB for a type without large payloads, over
-// [MaxLargeEventBlock] otherwise. A failure of the underlying writer is
-// sticky.
+// not allocate. An event of a type with 32-bit parameter lengths goes in a
+// *_LARGE block, and so does any event whose block would exceed the 64 KiB
+// that readers allow other blocks. An event over [MaxLargeEventBlock] is
+// refused without writing. A failure of the underlying writer is sticky.
 func (w *Writer) Write(e *event.Event) error {
 	if w.err != nil {
 		return w.err
@@ -84,23 +85,27 @@ func (w *Writer) Write(e *event.Event) error {
 	if b == nil {
 		return errors.New("write event: no event loaded")
 	}
-	info := e.Info()
-	large := info != nil && info.Flags&event.LargePayload != 0
 	flags := e.BlockFlags &^ dfLarge
-	typ, pre := uint32(blockEVV2), 2
-	switch {
-	case flags == 0 && large:
-		typ = blockEVV2Large
-	case flags != 0 && large:
-		typ, pre = blockEVFV2Large, 6
-	case flags != 0:
-		typ, pre = blockEVFV2, 6
+	pre := 2
+	if flags != 0 {
+		pre = 6
 	}
 	body := pre + len(b)
 	pad := padLen(body)
 	total := blockFrameLen + body + pad
-	if !large && total-blockHeaderLen > maxSmallEvBlock || total > MaxLargeEventBlock {
-		return fmt.Errorf("write event of type %d: a %d-byte block is over the limit for its type", e.Type(), total)
+	if total > MaxLargeEventBlock {
+		return fmt.Errorf("write event of type %d: a %d-byte block is over the %d limit", e.Type(), total, MaxLargeEventBlock)
+	}
+	info := e.Info()
+	large := info != nil && info.Flags&event.LargePayload != 0 || total-blockHeaderLen > maxSmallEvBlock
+	typ := uint32(blockEVV2)
+	switch {
+	case flags == 0 && large:
+		typ = blockEVV2Large
+	case flags != 0 && large:
+		typ = blockEVFV2Large
+	case flags != 0:
+		typ = blockEVFV2
 	}
 	le.PutUint32(w.hdr[0:], typ)
 	le.PutUint32(w.hdr[4:], uint32(total))

@@ -60,7 +60,7 @@ func readBytes(t *testing.T, b []byte) capture {
 }
 
 // uncompressed returns the uncompressed bytes of a shared capture.
-func uncompressed(t *testing.T, path string) []byte {
+func uncompressed(t testing.TB, path string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
