@@ -437,3 +437,61 @@ func TestTextParamsFollowOldTable(t *testing.T) {
 		}
 	}
 }
+
+// captureEvents loads every event of the shared captures, each with its
+// own bytes.
+func captureEvents(tb testing.TB) []*event.Event {
+	tb.Helper()
+	var events []*event.Event
+	for _, path := range testenv.Captures(tb) {
+		r, err := scap.Open(path)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		for {
+			var e event.Event
+			if err := r.Next(&e); err != nil {
+				if !errors.Is(err, io.EOF) {
+					tb.Fatal(err)
+				}
+				break
+			}
+			kept := new(event.Event)
+			e.Clone(kept)
+			events = append(events, kept)
+		}
+		r.Close()
+	}
+	return events
+}
+
+// TestAppendArgsCapturesAllocs checks that rendering the real event mix
+// into a buffer with room does not allocate.
+func TestAppendArgsCapturesAllocs(t *testing.T) {
+	events := captureEvents(t)
+	dst := make([]byte, 0, 64<<10)
+	allocs := testing.AllocsPerRun(5, func() {
+		for _, e := range events {
+			dst = event.AppendArgs(dst[:0], e, nil)
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("%v allocations rendering %d events, want 0", allocs, len(events))
+	}
+}
+
+// BenchmarkAppendArgsCaptures renders every event of the shared captures
+// (the real mix: procinfo, I/O, memory, network and process events) into
+// a reused buffer.
+func BenchmarkAppendArgsCaptures(b *testing.B) {
+	events := captureEvents(b)
+	dst := make([]byte, 0, 64<<10)
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, e := range events {
+			dst = event.AppendArgs(dst[:0], e, nil)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(events)), "ns/event")
+	b.ReportMetric(float64(len(events)), "events")
+}
