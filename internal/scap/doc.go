@@ -34,6 +34,19 @@
 // the block and its offset in the uncompressed stream, wrapping one of the
 // sentinel errors (or event.ErrMalformed).
 //
+// # Writing
+//
+// [NewWriter] writes what current libs writes and what sysdig 0.29.3 and
+// Wireshark read: a section header 1.2 without options, MI, IL_V2, UL_V2,
+// one PL_V9, one FDL_V2 per fd list, then [Writer.Write] adds one EV_V2
+// block per event (EVF_V2 when the event has block flags, the *_LARGE
+// forms for types with 32-bit parameter lengths or blocks over 64 KiB).
+// Every length is computed from the bytes written. Process entries keep
+// the V9 tail layout they were read with ([ProcTail]) and fd lists keep
+// FILE_V2 entries without a device number when they had none
+// ([FDList].NoDev), so a capture whose metadata is already in this layout
+// is rewritten byte for byte. [WriterOptions].Gzip compresses the file.
+//
 // # What it is not
 //
 // The reader does not interpret events: it does not keep a thread or fd
