@@ -17,7 +17,7 @@ package event
 // prints nothing at all for generic "syscall" events (AppendArgs does the
 // same, AppendParamText renders their ID=); and where sysdig 0.29.3 reads
 // past a malformed parameter or prints "(n.a.)", these functions print
-// "(invalid)" or a useful rendering (see appendTyped).
+// "(invalid)" or a useful rendering (see render.typed and appendOther).
 
 // DefaultBufLimit is how many characters of a byte buffer (I/O data,
 // arguments, environment) sysdig's default output prints; a longer buffer

@@ -121,7 +121,8 @@ const noID = 0xffffffff
 
 func (r *render) appendID(dst []byte, id uint32, group bool) ([]byte, int) {
 	if id == noID {
-		return append(dst, "-1(<NONE>)"...), len(dst) + 2
+		ann := len(dst) + len("-1")
+		return append(dst, "-1(<NONE>)"...), ann
 	}
 	dst = strconv.AppendInt(dst, int64(int32(id)), 10)
 	dst, m := openAnn(dst)
