@@ -109,13 +109,13 @@ type ParamFormat uint8
 
 // Print formats.
 const (
-	PFNA  ParamFormat = iota // no format (strings, buffers)
-	PFDec                    // decimal
-	PFHex                    // hexadecimal
-	PF10PaddedDec            // decimal, zero-padded to 10 digits
-	PFID                     // an id (printed in decimal)
-	PFDir                    // a direction
-	PFOct                    // octal
+	PFNA          ParamFormat = iota // no format (strings, buffers)
+	PFDec                            // decimal
+	PFHex                            // hexadecimal
+	PF10PaddedDec                    // decimal, zero-padded to 9 digits (libs prints %09 despite the name)
+	PFID                             // an id (printed in decimal)
+	PFDir                            // a direction
+	PFOct                            // octal
 )
 
 // FlagName is the symbolic name of one flag bit or one enum value.
