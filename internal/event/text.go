@@ -26,8 +26,8 @@ const DefaultBufLimit = 80
 
 // Resolver supplies the machine state some annotations need. The state
 // engine implements it; a nil Resolver means no state (see [Printer]).
-// Implementations must not keep the strings they return from changing while
-// a render call runs, and should not allocate.
+// The renderers copy the strings returned before the next call; methods
+// should not allocate, so that rendering stays allocation-free.
 type Resolver interface {
 	// Thread describes thread tid; false when the thread is unknown.
 	Thread(tid int64) (ThreadInfo, bool)

@@ -142,7 +142,8 @@ func appendSockTuple(dst []byte, raw []byte) []byte {
 		return appendPort(appendIPv6(dst, dstA), p[34:])
 	case FamilyUnix:
 		if len(p) < unixTupleLen {
-			// libsinsp reads past the parameter here; print what is there.
+			// Too short for the two pointers: libsinsp reads past the
+			// parameter; we print a marker instead.
 			return append(dst, "INVALID UNIX"...)
 		}
 		dst = appendHexLower(dst, binary.LittleEndian.Uint64(p))
