@@ -29,15 +29,17 @@ const (
 	fuzzAllocFixed   = 4 << 20
 )
 
-// FuzzReader feeds arbitrary bytes to the reader. It must never panic,
+// FuzzReader feeds arbitrary bytes to the reader, starting from the shared
+// captures (shrunk) and hand-made files. It must never panic,
 // must stay within the allocation bound above, must report every failure
 // as a FormatError (or ErrNotScap before the first block), and whatever it
 // reads cleanly must survive a round trip through the Writer.
 func FuzzReader(f *testing.F) {
+	// Every shared capture, shrunk to a few kilobytes: the whole files
+	// (up to 250 KB) are read by the table tests, and as seeds they make
+	// every minimisation of an interesting input take the full minute.
 	for _, path := range testenv.Captures(f) {
-		full := uncompressed(f, path)
-		f.Add(full)
-		f.Add(shrinkCapture(full)) // small inputs mutate and minimise faster
+		f.Add(shrinkCapture(uncompressed(f, path)))
 	}
 	raw, err := os.ReadFile(filepath.Join(testenv.Shared(f, "captures"), "libs_curl_google.scap"))
 	if err != nil {
@@ -47,7 +49,12 @@ func FuzzReader(f *testing.F) {
 	for _, seed := range fuzzSeeds(f) {
 		f.Add(seed)
 	}
-	f.Fuzz(func(t *testing.T, data []byte) {
+	f.Fuzz(checkReader)
+}
+
+// checkReader is the body of FuzzReader.
+func checkReader(t *testing.T, data []byte) {
+	{
 		limit := int64(len(data))
 		if len(data) >= 2 && data[0] == 0x1f && data[1] == 0x8b {
 			limit = gunzipLen(data)
@@ -110,7 +117,7 @@ func FuzzReader(f *testing.F) {
 		if !reflect.DeepEqual(&want, back.meta) {
 			t.Fatalf("metadata after a round trip (-read +rewritten):\n%s", cmp.Diff(&want, back.meta, metaOpts()))
 		}
-	})
+	}
 }
 
 func sameEvents(a, b []recorded) bool {
@@ -212,5 +219,16 @@ func fuzzSeeds(t testing.TB) [][]byte {
 		cat(shb(1, 2), blk(blockIL, cat(u16b(3), u16b(2), make([]byte, 12), []byte("lo"))),
 			blk(blockUL, cat([]byte{0}, u32b(0), u32b(0), lstr("root"), lstr("/root"), lstr("/bin/sh"), []byte{1}, u32b(0), lstr("root"))),
 			evV2(0, ev)),
+	}
+}
+
+// The shrunk captures that seed FuzzReader are valid captures.
+func TestShrunkSeedsRead(t *testing.T) {
+	for _, path := range testenv.Captures(t) {
+		seed := shrinkCapture(uncompressed(t, path))
+		n, st, err := drain(seed)
+		if err != io.EOF || n != 64 || st.Sections != 1 || len(seed) > 32<<10 {
+			t.Errorf("%s: %d bytes, %d events, %d sections, %v", filepath.Base(path), len(seed), n, st.Sections, err)
+		}
 	}
 }
