@@ -1,0 +1,144 @@
+package event
+
+import (
+	"strconv"
+	"time"
+	"unicode/utf8"
+)
+
+// AppendTextLine appends the one-line text form of e, the way sysdig's
+// default output prints an event, and a newline:
+//
+//	evt.num time cpu proc.name (tid) dir type params
+//
+// num is the event's ordinal in its stream (evt.num, counted from 1), the
+// time is the wall clock in loc with nanoseconds, comm is proc.name (<NA>
+// when empty: the thread is unknown), and the params are rendered by p.
+// Unlike sysdig, no space trails the params.
+func AppendTextLine(dst []byte, num uint64, e *Event, comm string, loc *time.Location, p *Printer) []byte {
+	dst = strconv.AppendUint(dst, num, 10)
+	dst = append(dst, ' ')
+	dst = time.Unix(0, int64(e.Timestamp())).In(loc).AppendFormat(dst, "15:04:05.000000000")
+	dst = append(dst, ' ')
+	dst = strconv.AppendUint(dst, uint64(e.CPU), 10)
+	dst = append(dst, ' ')
+	if comm == "" {
+		comm = "<NA>"
+	}
+	dst = append(dst, comm...)
+	dst = append(dst, " ("...)
+	dst = strconv.AppendInt(dst, e.TID(), 10)
+	dst = append(dst, ") "...)
+	dst = append(dst, e.Dir().String()...)
+	dst = append(dst, ' ')
+	dst = append(dst, e.Type().Name()...)
+	mark := len(dst)
+	dst = append(dst, ' ')
+	if dst = p.AppendArgs(dst, e); len(dst) == mark+1 {
+		dst = dst[:mark] // no params: no separator
+	}
+	return append(dst, '\n')
+}
+
+// AppendJSONLine appends e as one JSON object and a newline. The keys are
+// Falco field names: evt.num, evt.time (ns since the epoch), evt.cpu,
+// evt.dir, evt.type, thread.tid, proc.name (comm; null when empty), evt.args
+// (the params as text, as in [AppendTextLine]) and evt.params (an object of
+// param name to its text, in table order). p renders the params.
+func AppendJSONLine(dst []byte, num uint64, e *Event, comm string, p *Printer) []byte {
+	dst = append(dst, `{"evt.num":`...)
+	dst = strconv.AppendUint(dst, num, 10)
+	dst = append(dst, `,"evt.time":`...)
+	dst = strconv.AppendUint(dst, e.Timestamp(), 10)
+	dst = append(dst, `,"evt.cpu":`...)
+	dst = strconv.AppendUint(dst, uint64(e.CPU), 10)
+	dst = append(dst, `,"evt.dir":"`...)
+	dst = append(dst, e.Dir().String()...)
+	dst = append(dst, `","evt.type":`...)
+	dst = appendJSONString(dst, e.Type().Name())
+	dst = append(dst, `,"thread.tid":`...)
+	dst = strconv.AppendInt(dst, e.TID(), 10)
+	dst = append(dst, `,"proc.name":`...)
+	if comm != "" {
+		dst = appendJSONString(dst, comm)
+	} else {
+		dst = append(dst, "null"...)
+	}
+	dst = append(dst, `,"evt.args":`...)
+	// The args text is built in place after the opening quote, then
+	// escaped in place; it is ASCII-safe text except for path bytes.
+	start := len(dst)
+	dst = p.AppendArgs(dst, e)
+	dst = escapeJSONTail(dst, start)
+	dst = append(dst, `,"evt.params":{`...)
+	for i, n := 0, NumTextParams(e); i < n; i++ {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		name, _, _ := TextParam(e.Type(), i)
+		dst = appendJSONString(dst, name)
+		dst = append(dst, ':')
+		start := len(dst)
+		dst = p.AppendValue(dst, e, i)
+		dst = escapeJSONTail(dst, start)
+	}
+	return append(dst, "}}\n"...)
+}
+
+// escapeJSONTail turns dst[start:] into a JSON string literal in place.
+func escapeJSONTail(dst []byte, start int) []byte {
+	tail := dst[start:]
+	clean := true
+	for _, c := range tail {
+		if c < 0x20 || c == '"' || c == '\\' || c >= utf8.RuneSelf {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		dst = append(dst, 0)
+		copy(dst[start+1:], dst[start:len(dst)-1])
+		dst[start] = '"'
+		return append(dst, '"')
+	}
+	// Rare: copy the raw text aside and escape it back.
+	raw := append([]byte(nil), tail...)
+	return appendJSONString(dst[:start], string(raw))
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendJSONString appends s as a JSON string. Invalid UTF-8 bytes become
+// U+FFFD, as encoding/json does.
+func appendJSONString(dst []byte, s string) []byte {
+	dst = append(dst, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '"' || c == '\\':
+				dst = append(dst, '\\', c)
+			case c == '\n':
+				dst = append(dst, '\\', 'n')
+			case c == '\r':
+				dst = append(dst, '\\', 'r')
+			case c == '\t':
+				dst = append(dst, '\\', 't')
+			case c < 0x20:
+				dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			default:
+				dst = append(dst, c)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			dst = append(dst, `\ufffd`...)
+		} else {
+			dst = append(dst, s[i:i+size]...)
+		}
+		i += size
+	}
+	return append(dst, '"')
+}
