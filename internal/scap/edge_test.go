@@ -113,6 +113,7 @@ func TestProcTails(t *testing.T) {
 		proc event.Process // the tail fields expected
 	}{
 		{"none", nil, ProcTail{}, none},
+		{"3 bytes: no field fits", legacy[:3], ProcTail{Rest: legacy[:3]}, none},
 		{"legacy loginuid only", legacy[:4], ProcTail{Legacy: true, Fields: 1}, withTail(none, func(p *event.Process) { p.LoginUID = 1000 })},
 		{"legacy with a partial field", legacy[:6], ProcTail{Legacy: true, Fields: 2, Rest: []byte{1}}, withTail(none, func(p *event.Process) { p.LoginUID, p.ExeWritable = 1000, true })},
 		{"legacy, all 29 bytes", legacy, ProcTail{Legacy: true, Fields: 5}, withTail(none, func(p *event.Process) {

@@ -126,6 +126,9 @@ func TestRewriteIdentical(t *testing.T) {
 		// SHB 1.0 and v1 blocks (IL, UL, PL_V5, FDL, EV): rewritten in the
 		// current layout.
 		{"libs_curl_google.scap", false},
+		// The same, plus pcapng options in the SHB and in three event
+		// blocks, which the writer does not keep.
+		{"libs_curl_google_comments.scap", false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.file, func(t *testing.T) {
