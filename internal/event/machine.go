@@ -20,8 +20,8 @@ type MachineInfo struct {
 	MaxPID      uint64 // highest pid the kernel hands out
 	// Hostname is at most 128 bytes; the capture stores it NUL-padded.
 	Hostname string
-	// BootTime is the host boot time in ns since the epoch; 0 in captures
-	// older than libs 0.11 (the field was reserved before).
+	// BootTime is the host boot time in ns since the epoch; 0 in older
+	// captures (the field was reserved before).
 	BootTime uint64
 	// Flags: the top 8 bits name the architecture ([ArchX64], ...), the
 	// next 8 bits the operating system ([OSLinux], ...); 0 in old captures.

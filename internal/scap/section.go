@@ -121,19 +121,19 @@ func (r *Reader) parseMeta(h header, body []byte) error {
 		}
 		m.Machine = mi
 	case blockIL, blockILInt, blockILV2:
-		l, err := parseIL(body, h.typ == blockILV2)
+		l, err := parseIL(body, h.info.ver == 2)
 		if err != nil {
 			return err
 		}
 		m.Interfaces = l
 	case blockUL, blockULInt, blockULV2:
-		u, g, err := parseUL(body, h.typ == blockULV2)
+		u, g, err := parseUL(body, h.info.ver == 2)
 		if err != nil {
 			return err
 		}
 		m.Users, m.Groups = u, g
 	case blockFDL, blockFDLInt, blockFDLV2:
-		l, err := parseFDL(body, h.typ == blockFDLV2)
+		l, err := parseFDL(body, h.info.ver == 2)
 		if err != nil {
 			return err
 		}
