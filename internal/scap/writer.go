@@ -125,6 +125,26 @@ func (w *Writer) Write(e *event.Event) error {
 	return nil
 }
 
+// WriteSection starts a new section: a section header and the metadata of
+// m, after the events written so far. Readers (libs' and ours) take the
+// new metadata from there on; this is how a capture of several sections
+// (concatenated or cycled dumps) is copied. m is checked as in NewWriter.
+func (w *Writer) WriteSection(m *Meta) error {
+	if w.err != nil {
+		return w.err
+	}
+	var enc encoder
+	encodeMeta(&enc, m)
+	if enc.err != nil {
+		return fmt.Errorf("encode metadata: %w", enc.err)
+	}
+	if _, err := w.bw.Write(enc.b); err != nil {
+		w.err = fmt.Errorf("write metadata: %w", err)
+		return w.err
+	}
+	return nil
+}
+
 func (w *Writer) fail(err error) error {
 	w.err = fmt.Errorf("write event: %w", err)
 	return w.err
