@@ -51,8 +51,8 @@ func drainSource(t *testing.T, s *Source) (n int, types map[event.Type]int) {
 
 func TestSourceRawAndNormalised(t *testing.T) {
 	tests := []struct {
-		raw       bool
-		want      int
+		raw        bool
+		want       int
 		closeEnter int // close enter events (type 4) delivered
 	}{
 		{raw: true, want: 1536, closeEnter: 54},
