@@ -162,3 +162,21 @@ func (e *Event) Clone(dst *Event) {
 	dst.own = own
 	dst.buf = own
 }
+
+// TypeName returns what evt.type shows for e: the name of the event type,
+// except for the generic events of system calls that have no event type of
+// their own ("syscall", types 0 and 1), which show the system call's name
+// from their ID parameter, as libs does ("mprotect"). A generic event
+// without a known ID shows "syscall".
+func (e *Event) TypeName() string {
+	t := e.Type()
+	if t > 1 {
+		return t.Name()
+	}
+	if id := e.Param(0); len(id) == 2 {
+		if name := SyscallName(binary.LittleEndian.Uint16(id)); name != "" && name != "<unknown>" {
+			return name
+		}
+	}
+	return t.Name()
+}

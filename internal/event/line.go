@@ -14,7 +14,8 @@ import (
 // num is the event's ordinal in its stream (evt.num, counted from 1), the
 // time is the wall clock in loc with nanoseconds, comm is proc.name (<NA>
 // when empty: the thread is unknown), and the params are rendered by p.
-// Unlike sysdig, no space trails the params.
+// Unlike sysdig, no space trails the params and control characters in them
+// print as '.', so that every event is exactly one line.
 func AppendTextLine(dst []byte, num uint64, e *Event, comm string, loc *time.Location, p *Printer) []byte {
 	dst = strconv.AppendUint(dst, num, 10)
 	dst = append(dst, ' ')
@@ -31,11 +32,19 @@ func AppendTextLine(dst []byte, num uint64, e *Event, comm string, loc *time.Loc
 	dst = append(dst, ") "...)
 	dst = append(dst, e.Dir().String()...)
 	dst = append(dst, ' ')
-	dst = append(dst, e.Type().Name()...)
+	dst = append(dst, e.TypeName()...)
 	mark := len(dst)
 	dst = append(dst, ' ')
 	if dst = p.AppendArgs(dst, e); len(dst) == mark+1 {
 		dst = dst[:mark] // no params: no separator
+	}
+	// One event, one line: a control character in a string param (a
+	// newline in a container's JSON, or in a name an attacker chose to
+	// forge log lines) prints as '.', as sysdig prints them in buffers.
+	for i := mark; i < len(dst); i++ {
+		if c := dst[i]; c < 0x20 || c == 0x7f {
+			dst[i] = '.'
+		}
 	}
 	return append(dst, '\n')
 }
@@ -55,7 +64,7 @@ func AppendJSONLine(dst []byte, num uint64, e *Event, comm string, p *Printer) [
 	dst = append(dst, `,"evt.dir":"`...)
 	dst = append(dst, e.Dir().String()...)
 	dst = append(dst, `","evt.type":`...)
-	dst = appendJSONString(dst, e.Type().Name())
+	dst = appendJSONString(dst, e.TypeName())
 	dst = append(dst, `,"thread.tid":`...)
 	dst = strconv.AppendInt(dst, e.TID(), 10)
 	dst = append(dst, `,"proc.name":`...)

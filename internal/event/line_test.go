@@ -120,3 +120,17 @@ func TestLinesDoNotAllocate(t *testing.T) {
 		t.Fatalf("%v allocations per text+JSON line", allocs)
 	}
 }
+
+func TestTextLineIsOneLine(t *testing.T) {
+	var b Builder
+	b.Reset(324, 0, -1) // container JSON with a newline inside and after
+	b.String("{\"a\":\"x\ny\"}\n")
+	var e Event
+	if err := b.Build(&e); err != nil {
+		t.Fatal(err)
+	}
+	got := string(AppendTextLine(nil, 1, &e, "", time.UTC, &Printer{}))
+	if want := "1 00:00:00.000000000 0 <NA> (-1) > container json={\"a\":\"x.y\"}.\n"; got != want {
+		t.Fatalf("got %q, want %q", got, want)
+	}
+}
