@@ -43,12 +43,15 @@ var oracleNames = map[string]string{"sysdigevent": "scapevent"}
 func TestEventsMatchSysdig(t *testing.T) {
 	for _, path := range testenv.Captures(t) {
 		name := strings.TrimSuffix(filepath.Base(path), ".scap")
+		oracle := name
 		if name == "libs_curl_google_comments" {
-			continue // sysdig 0.29.3 cannot read SHB options; the scap tests cover it
+			// sysdig 0.29.3 cannot read its section header options;
+			// it holds the events of libs_curl_google.
+			oracle = "libs_curl_google"
 		}
 		t.Run(name, func(t *testing.T) {
-			golden := filepath.Join("testdata", "oracle", name+".lines")
-			want := oracleLines(t, path, golden)
+			golden := filepath.Join("testdata", "oracle", oracle+".lines")
+			want := oracleLines(t, filepath.Join(filepath.Dir(path), oracle+".scap"), golden)
 			out, stderr, code := peregrine(t, "events", "--raw", "--tz", "UTC", "-r", path)
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, stderr)
