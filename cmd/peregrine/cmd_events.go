@@ -94,9 +94,9 @@ func runEvents(stdout, stderr io.Writer, o eventsOptions, loc *time.Location) er
 	}
 	src := scap.NewSource(r, o.raw)
 	out := bufio.NewWriterSize(stdout, 256<<10)
-	p := &event.Printer{BufLimit: event.DefaultBufLimit}
+	lines := &event.Lines{Printer: event.Printer{BufLimit: event.DefaultBufLimit}, Location: loc}
 	if o.output == "json" {
-		p.BufLimit = 0 // JSON consumers get whole buffers
+		lines.Printer.BufLimit = 0 // JSON consumers get whole buffers
 	}
 	var (
 		line []byte
@@ -114,9 +114,9 @@ func runEvents(stdout, stderr io.Writer, o eventsOptions, loc *time.Location) er
 		num++
 		comm := src.Comm(e.TID())
 		if o.output == "json" {
-			line = event.AppendJSONLine(line[:0], num, e, comm, p)
+			line = lines.AppendJSON(line[:0], num, e, comm)
 		} else {
-			line = event.AppendTextLine(line[:0], num, e, comm, loc, p)
+			line = lines.AppendText(line[:0], num, e, comm)
 		}
 		if _, err := out.Write(line); err != nil {
 			return err
@@ -124,6 +124,9 @@ func runEvents(stdout, stderr io.Writer, o eventsOptions, loc *time.Location) er
 	}
 	if err := out.Flush(); err != nil {
 		return err
+	}
+	if num == 0 {
+		fmt.Fprintf(stderr, "peregrine: %s: no events\n", o.read)
 	}
 	reportSkipped(stderr, o.read, src.Stats())
 	return nil

@@ -6,20 +6,33 @@ import (
 	"unicode/utf8"
 )
 
-// AppendTextLine appends the one-line text form of e, the way sysdig's
+// Lines formats events one per line, as text or JSON. It keeps the last
+// second it formatted, so a Lines value is not safe for concurrent use; the
+// zero value prints times in UTC and params with the zero [Printer].
+type Lines struct {
+	Printer  Printer
+	Location *time.Location // time zone of text lines; nil is UTC
+
+	sec int64   // the second hms holds, valid when ok
+	hms [9]byte // "15:04:05."
+	ok  bool
+}
+
+// AppendText appends the one-line text form of e, the way sysdig's
 // default output prints an event, and a newline:
 //
 //	evt.num time cpu proc.name (tid) dir type params
 //
 // num is the event's ordinal in its stream (evt.num, counted from 1), the
-// time is the wall clock in loc with nanoseconds, comm is proc.name (<NA>
-// when empty: the thread is unknown), and the params are rendered by p.
-// Unlike sysdig, no space trails the params and control characters in them
-// print as '.', so that every event is exactly one line.
-func AppendTextLine(dst []byte, num uint64, e *Event, comm string, loc *time.Location, p *Printer) []byte {
+// time is the wall clock in l.Location with nanoseconds, comm is proc.name
+// (<NA> when empty: the thread is unknown), and the params are rendered by
+// l.Printer. Unlike sysdig, no space trails the params and control
+// characters in them print as '.', so that every event is exactly one line.
+func (l *Lines) AppendText(dst []byte, num uint64, e *Event, comm string) []byte {
+	p := &l.Printer
 	dst = strconv.AppendUint(dst, num, 10)
 	dst = append(dst, ' ')
-	dst = time.Unix(0, int64(e.Timestamp())).In(loc).AppendFormat(dst, "15:04:05.000000000")
+	dst = l.appendTime(dst, e.Timestamp())
 	dst = append(dst, ' ')
 	dst = strconv.AppendUint(dst, uint64(e.CPU), 10)
 	dst = append(dst, ' ')
@@ -49,12 +62,34 @@ func AppendTextLine(dst []byte, num uint64, e *Event, comm string, loc *time.Loc
 	return append(dst, '\n')
 }
 
-// AppendJSONLine appends e as one JSON object and a newline. The keys are
+// appendTime appends ts as HH:MM:SS.nnnnnnnnn in l.Location, formatting
+// the time of day once per second.
+func (l *Lines) appendTime(dst []byte, ts uint64) []byte {
+	sec, ns := int64(ts/1e9), ts%1e9
+	if !l.ok || sec != l.sec {
+		loc := l.Location
+		if loc == nil {
+			loc = time.UTC
+		}
+		time.Unix(sec, 0).In(loc).AppendFormat(l.hms[:0], "15:04:05.")
+		l.sec, l.ok = sec, true
+	}
+	dst = append(dst, l.hms[:]...)
+	var digits [9]byte
+	for i := 8; i >= 0; i-- {
+		digits[i] = byte('0' + ns%10)
+		ns /= 10
+	}
+	return append(dst, digits[:]...)
+}
+
+// AppendJSON appends e as one JSON object and a newline. The keys are
 // Falco field names: evt.num, evt.time (ns since the epoch), evt.cpu,
 // evt.dir, evt.type, thread.tid, proc.name (comm; null when empty), evt.args
 // (the params as text, as in [AppendTextLine]) and evt.params (an object of
-// param name to its text, in table order). p renders the params.
-func AppendJSONLine(dst []byte, num uint64, e *Event, comm string, p *Printer) []byte {
+// param name to its text, in table order), rendered by l.Printer.
+func (l *Lines) AppendJSON(dst []byte, num uint64, e *Event, comm string) []byte {
+	p := &l.Printer
 	dst = append(dst, `{"evt.num":`...)
 	dst = strconv.AppendUint(dst, num, 10)
 	dst = append(dst, `,"evt.time":`...)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"testing"
 	"time"
+	_ "time/tzdata" // Europe/Paris without system zoneinfo
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -30,7 +31,7 @@ func openExit(t *testing.T, name string) *Event {
 }
 
 func TestAppendTextLine(t *testing.T) {
-	p := &Printer{BufLimit: DefaultBufLimit}
+	l := &Lines{Printer: Printer{BufLimit: DefaultBufLimit}}
 	e := openExit(t, "/etc/ld.so.cache")
 	tests := []struct {
 		name string
@@ -42,7 +43,7 @@ func TestAppendTextLine(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := string(AppendTextLine(nil, 7, e, tt.comm, time.UTC, p))
+			got := string(l.AppendText(nil, 7, e, tt.comm))
 			if got != tt.want {
 				t.Fatalf("got  %q\nwant %q", got, tt.want)
 			}
@@ -57,16 +58,17 @@ func TestAppendTextLineNoParams(t *testing.T) {
 	if err := b.Build(&e); err != nil {
 		t.Fatal(err)
 	}
-	got := string(AppendTextLine(nil, 1, &e, "sh", time.UTC, &Printer{}))
+	got := string((&Lines{}).AppendText(nil, 1, &e, "sh"))
 	if want := "1 00:00:00.000000000 0 sh (5) > fork\n"; got != want {
 		t.Fatalf("got %q, want %q", got, want)
 	}
 }
 
 func TestAppendJSONLine(t *testing.T) {
-	p := &Printer{}
+	l := &Lines{}
+	p := &l.Printer
 	e := openExit(t, "/tmp/a \"quoted\"\\ \x01\xff")
-	line := AppendJSONLine(nil, 9, e, "", p)
+	line := l.AppendJSON(nil, 9, e, "")
 	if line[len(line)-1] != '\n' {
 		t.Fatal("no trailing newline")
 	}
@@ -110,11 +112,11 @@ func TestAppendJSONLine(t *testing.T) {
 
 func TestLinesDoNotAllocate(t *testing.T) {
 	e := openExit(t, "/etc/passwd")
-	p := &Printer{BufLimit: DefaultBufLimit}
+	l := &Lines{Printer: Printer{BufLimit: DefaultBufLimit}, Location: time.Local}
 	buf := make([]byte, 0, 4096)
 	allocs := testing.AllocsPerRun(100, func() {
-		buf = AppendTextLine(buf[:0], 1, e, "cat", time.UTC, p)
-		buf = AppendJSONLine(buf[:0], 1, e, "cat", p)
+		buf = l.AppendText(buf[:0], 1, e, "cat")
+		buf = l.AppendJSON(buf[:0], 1, e, "cat")
 	})
 	if allocs != 0 {
 		t.Fatalf("%v allocations per text+JSON line", allocs)
@@ -129,8 +131,32 @@ func TestTextLineIsOneLine(t *testing.T) {
 	if err := b.Build(&e); err != nil {
 		t.Fatal(err)
 	}
-	got := string(AppendTextLine(nil, 1, &e, "", time.UTC, &Printer{}))
+	got := string((&Lines{}).AppendText(nil, 1, &e, ""))
 	if want := "1 00:00:00.000000000 0 <NA> (-1) > container json={\"a\":\"x.y\"}.\n"; got != want {
 		t.Fatalf("got %q, want %q", got, want)
+	}
+}
+
+// The time of day is cached per second: consecutive events in one second,
+// the next second and a time zone all print as time.Format would.
+func TestLinesTime(t *testing.T) {
+	paris, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := &Lines{Location: paris}
+	base := time.Date(2026, 3, 29, 0, 59, 59, 999999998, time.UTC) // DST starts at 01:00 UTC
+	for _, d := range []time.Duration{0, 1, 2, 3, time.Second, time.Hour} {
+		ts := base.Add(d)
+		var b Builder
+		b.Reset(183-1, uint64(ts.UnixNano()), 1)
+		var e Event
+		if err := b.Build(&e); err != nil {
+			t.Fatal(err)
+		}
+		got := string(l.appendTime(nil, e.Timestamp()))
+		if want := ts.In(paris).Format("15:04:05.000000000"); got != want {
+			t.Errorf("%v: got %s, want %s", ts, got, want)
+		}
 	}
 }
