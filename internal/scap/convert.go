@@ -45,6 +45,10 @@ type ConverterStats struct {
 	// and did not find it (it was never stored, evicted, or belongs to a
 	// system call cut off by the start of the capture).
 	NoEnter uint64
+	// StaleEnter counts stored enter events thrown away because the next
+	// exit event of their thread belonged to another system call (their own
+	// exit never came). libs stops reading the capture there.
+	StaleEnter uint64
 	// Pending is the number of threads whose enter event is stored and not
 	// yet used, at the time of the call to [Converter.Stats].
 	Pending int

@@ -57,6 +57,16 @@ func (c *Converter) rewrite(cur *event.Event, r *convRule, slot int) (used, miss
 		case srcEnter:
 			if !looked {
 				enter, looked = c.store.get(cur.TID()), true
+				if enter != nil && enter.Type() != cur.Type()-1 {
+					// The thread's stored enter belongs to another
+					// system call, whose exit never came (cut off, or
+					// lost by the driver). libs fails the whole read
+					// here; it is stale, so drop it and go on as if
+					// nothing were stored.
+					c.store.clear(cur.TID())
+					c.stats.StaleEnter++
+					enter = nil
+				}
 			}
 			if enter == nil {
 				missed = true
@@ -67,10 +77,6 @@ func (c *Converter) rewrite(cur *event.Event, r *convRule, slot int) (used, miss
 					b.Raw(v)
 				}
 				continue
-			}
-			if enter.Type() != cur.Type()-1 {
-				return false, false, fmt.Errorf("stored enter event of the thread is type %d (%s), not the enter of type %d (%s)",
-					enter.Type(), enter.Info().Enum, cur.Type(), cur.Info().Enum)
 			}
 			if int(st.idx) >= enter.NumParams() {
 				return false, false, fmt.Errorf("rule takes param %d of an enter event with %d", st.idx, enter.NumParams())
