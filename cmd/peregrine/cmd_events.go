@@ -47,7 +47,8 @@ as 'sysdig -r IN -w OUT' does; nothing is printed then.`,
 		Example: `  peregrine events -r capture.scap
   peregrine events -r capture.scap.gz -o json | jq 'select(."evt.type" == "execve")'
   peregrine events -r old.scap --raw -n 20
-  peregrine events -r in.scap -w out.scap -z`,
+  peregrine events -r in.scap -w out.scap -z
+  ssh host cat /var/log/capture.scap.gz | peregrine events -r -`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if o.read == "" {
@@ -66,11 +67,11 @@ as 'sysdig -r IN -w OUT' does; nothing is printed then.`,
 					return usageError{fmt.Errorf("events: --tz %q: %w", o.tz, err)}
 				}
 			}
-			return runEvents(cmd.OutOrStdout(), cmd.ErrOrStderr(), o, loc)
+			return runEvents(cmd.InOrStdin(), cmd.OutOrStdout(), cmd.ErrOrStderr(), o, loc)
 		},
 	}
 	f := cmd.Flags()
-	f.StringVarP(&o.read, "read", "r", "", "capture file to read (plain or gzip)")
+	f.StringVarP(&o.read, "read", "r", "", "capture file to read (plain or gzip; - for standard input)")
 	f.StringVarP(&o.output, "output", "o", "text", "output format: text or json")
 	f.BoolVar(&o.raw, "raw", false, "show events as stored, without enter/exit normalisation")
 	f.Uint64VarP(&o.count, "count", "n", 0, "stop after N events (0: all)")
@@ -83,8 +84,8 @@ as 'sysdig -r IN -w OUT' does; nothing is printed then.`,
 	return cmd
 }
 
-func runEvents(stdout, stderr io.Writer, o eventsOptions, loc *time.Location) error {
-	r, err := scap.Open(o.read)
+func runEvents(stdin io.Reader, stdout, stderr io.Writer, o eventsOptions, loc *time.Location) error {
+	r, err := openCapture(o.read, stdin)
 	if err != nil {
 		return err
 	}
@@ -130,6 +131,18 @@ func runEvents(stdout, stderr io.Writer, o eventsOptions, loc *time.Location) er
 	}
 	reportSkipped(stderr, o.read, src.Stats())
 	return nil
+}
+
+// openCapture opens a capture file, or stdin for "-".
+func openCapture(name string, stdin io.Reader) (*scap.Reader, error) {
+	if name == "-" {
+		r, err := scap.NewReader(stdin)
+		if err != nil {
+			return nil, fmt.Errorf("standard input: %w", err)
+		}
+		return r, nil
+	}
+	return scap.Open(name)
 }
 
 // copyEvents writes the events of r, as stored, to o.write.

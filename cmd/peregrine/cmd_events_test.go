@@ -21,8 +21,14 @@ import (
 // exit code.
 func peregrine(t *testing.T, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
+	return peregrineIn(t, nil, args...)
+}
+
+// peregrineIn is peregrine with stdin.
+func peregrineIn(t *testing.T, stdin []byte, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
 	var o, e bytes.Buffer
-	code = run(args, &o, &e)
+	code = run(args, bytes.NewReader(stdin), &o, &e)
 	return o.String(), e.String(), code
 }
 
@@ -229,6 +235,22 @@ func TestEventsWrite(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+func TestEventsStdin(t *testing.T) {
+	path := testenv.Shared(t, "captures/falco_ping_sendto.scap") // gzip
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _, _ := peregrine(t, "events", "-r", path)
+	got, stderr, code := peregrineIn(t, b, "events", "-r", "-")
+	if code != 0 || got != want {
+		t.Fatalf("exit %d (%s); stdin output differs from file output", code, stderr)
+	}
+	if _, stderr, code := peregrineIn(t, nil, "events", "-r", "-"); code != exitError || !strings.Contains(stderr, "standard input: not a scap capture") {
+		t.Fatalf("empty stdin: exit %d, %q", code, stderr)
 	}
 }
 
