@@ -25,8 +25,9 @@ echo "== gofmt"
 bad=$(gofmt -l $(git ls-files '*.go'))
 if [ -n "$bad" ]; then echo "gofmt would change:"; echo "$bad"; exit 1; fi
 
-echo "== go vet"
+echo "== go vet, staticcheck"
 go vet ./...
+go tool staticcheck ./...
 
 echo "== generated files are up to date"
 go generate ./...

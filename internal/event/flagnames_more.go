@@ -71,20 +71,6 @@ var pfFlags = FlagTable{Name: "pf_flags", Entries: []FlagName{
 	{"INSTRUCTION_FETCH", 0x80},
 }}
 
-var pollFlags = FlagTable{Name: "poll_flags", Entries: []FlagName{
-	{"POLLIN", 1},
-	{"POLLPRI", 2},
-	{"POLLOUT", 4},
-	{"POLLRDHUP", 8},
-	{"POLLERR", 0x10},
-	{"POLLHUP", 0x20},
-	{"POLLNVAL", 0x40},
-	{"POLLRDNORM", 0x80},
-	{"POLLRDBAND", 0x100},
-	{"POLLWRNORM", 0x200},
-	{"POLLWRBAND", 0x400},
-}}
-
 var protFlags = FlagTable{Name: "prot_flags", Entries: []FlagName{
 	{"PROT_READ", 1},
 	{"PROT_WRITE", 2},

@@ -223,10 +223,6 @@ func renderOurs(e *event.Event, old oldTable) []ourParam {
 	return out
 }
 
-// diffClass names why our text and sysdig's differ once annotations that
-// need state are set aside; "" means they agree.
-type diffClass string
-
 // stateful reports whether sysdig may annotate a parameter of this 2022
 // type from its state.
 func stateful(typ string) bool {
