@@ -187,3 +187,24 @@ func TestLookup(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkDefault measures building the built-in catalog, which every
+// rule compilation and `peregrine fields` does once.
+func BenchmarkDefault(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		Default()
+	}
+}
+
+// BenchmarkLookupDotted measures the slowest lookup: a dotted argument
+// with dots of its own.
+func BenchmarkLookupDotted(b *testing.B) {
+	c := Default()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, ok := c.Lookup(SourceSyscall, "k8s.pod.label.app.kubernetes.io/name"); !ok {
+			b.Fatal("not found")
+		}
+	}
+}
