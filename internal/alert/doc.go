@@ -1,5 +1,8 @@
-// Package alert defines an alert (rule, priority, time, output fields) and
-// its text and JSON forms, compatible with Falco's alert format.
+// Package alert defines an alert (the rule that fired, its priority, time,
+// source, host, formatted output, tags and output fields) and its JSON form,
+// which is Falco's, so that Falcosidekick and the other consumers of Falco's
+// alerts accept Peregrine's.
 //
-// Not implemented yet.
+// It knows nothing of rules, events or outputs: the rules engine fills
+// alerts, the output sinks carry them.
 package alert
