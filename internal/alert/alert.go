@@ -44,7 +44,7 @@ const (
 
 // JSONOptions choose the optional members of the JSON form, as Falco's
 // json_include_*_property settings do. The zero value includes none of
-// them; [DefaultJSON] is Falco's default.
+// them; [DefaultJSON] gives Falco's default.
 type JSONOptions struct {
 	Output       bool // "output" (Falco default: on)
 	Tags         bool // "tags" (on)
@@ -52,8 +52,8 @@ type JSONOptions struct {
 	OutputFields bool // "output_fields" (on)
 }
 
-// DefaultJSON is Falco's default choice of JSON members.
-var DefaultJSON = JSONOptions{Output: true, Tags: true, OutputFields: true}
+// DefaultJSON returns Falco's default choice of JSON members.
+func DefaultJSON() JSONOptions { return JSONOptions{Output: true, Tags: true, OutputFields: true} }
 
 // AppendJSON appends the alert as one JSON object in Falco's shape:
 //

@@ -28,7 +28,7 @@ func sample() *Alert {
 }
 
 func TestAppendJSONShape(t *testing.T) {
-	got := string(sample().AppendJSON(nil, DefaultJSON))
+	got := string(sample().AppendJSON(nil, DefaultJSON()))
 	want := `{"hostname":"node-1","output":"11:03:04.123456789: Notice A shell was spawned (user=root \"q\" \ufffd)",` +
 		`"output_fields":{"user.name":"root","proc.pid":4242,"proc.tty":true,"container.name":null},` +
 		`"priority":"Notice","rule":"Terminal shell in container","source":"syscall",` +
@@ -48,7 +48,7 @@ func TestAppendJSONOptions(t *testing.T) {
 		keys []string
 	}{
 		{JSONOptions{}, []string{"hostname", "priority", "rule", "source", "time"}},
-		{DefaultJSON, []string{"hostname", "output", "output_fields", "priority", "rule", "source", "tags", "time"}},
+		{DefaultJSON(), []string{"hostname", "output", "output_fields", "priority", "rule", "source", "tags", "time"}},
 		{JSONOptions{Message: true}, []string{"hostname", "message", "priority", "rule", "source", "time"}},
 	}
 	for _, tt := range tests {
