@@ -101,12 +101,16 @@ func ParseFormat(s string, opts ...Option) (Format, error) {
 // one parses (and names known fields, if cfg says which are known). It
 // returns the operand and the offset after it.
 //
-// Shortening is bounded: a parse that fails at offset e examined at most
-// two bytes past e, so every prefix longer than e+2 fails the same way and
-// the next try is at e+2.
+// Shortening skips ahead: a parse that fails at offset e read the tokens
+// before e with at most three bytes of lookahead (a number peeks at
+// "e+5"), and cutting bytes off cannot make a token that failed at e
+// match; so every prefix of e+3 bytes or more fails the same way, and the
+// next try is at e+2. (The fuzz test checks this against shortening one
+// byte at a time.)
 func parseFormatOperand(s string, start int, lines *lineIndex, cfg config) (Operand, int, *Error) {
+	// The error to report is the one of the longest prefix: its syntax
+	// error, or its first unknown field.
 	var first *Error
-	unknown := ""
 	for limit := len(s); limit > start; {
 		p := newParser(s[:limit], lines, cfg, "output format")
 		p.sc.off = start
@@ -116,20 +120,21 @@ func parseFormatOperand(s string, start int, lines *lineIndex, cfg config) (Oper
 			if first == nil {
 				first = p.errs[0]
 			}
-			limit = min(limit-1, p.errs[0].Pos.Offset+2)
+			if cfg.bytewise {
+				limit--
+			} else {
+				limit = min(limit-1, p.errs[0].Pos.Offset+2)
+			}
 			continue
 		}
 		name := unknownField(op, cfg.known)
 		if name == "" {
 			return op, p.sc.off, nil
 		}
-		if unknown == "" {
-			unknown = name
+		if first == nil {
+			first = &Error{Pos: lines.pos(start), Msg: "unknown field '" + name + "' in output format"}
 		}
 		limit = p.sc.off - 1
-	}
-	if first == nil {
-		first = &Error{Pos: lines.pos(start), Msg: "unknown field '" + unknown + "' in output format"}
 	}
 	return nil, 0, first
 }

@@ -15,6 +15,7 @@ type Option func(*config)
 type config struct {
 	maxDepth int
 	known    func(name string) bool
+	bytewise bool // tests: ParseFormat shortens a token one byte at a time
 }
 
 // MaxDepth sets the recursion limit of the parser. The depth grows by one

@@ -330,10 +330,20 @@ func isDigit(c byte) bool    { return c >= '0' && c <= '9' }
 func isWordChar(c byte) bool { return isLetter(c) || isDigit(c) || c == '_' }
 func isHexDigit(c byte) bool { return isDigit(c) || (c|0x20 >= 'a' && c|0x20 <= 'f') }
 
-func isBareChar(c byte) bool {
-	return !isPosixSpace(c) && strings.IndexByte(`()"'=,`, c) < 0
+// Byte classes of bare strings and bare field arguments (read-only).
+var (
+	bareClass    = byteClass(`()"'=,`)
+	argBareClass = byteClass(`[]"'`)
+)
+
+// byteClass is the set of bytes that are neither POSIX space nor in not.
+func byteClass(not string) *[256]bool {
+	var c [256]bool
+	for i := range c {
+		c[i] = !isPosixSpace(byte(i)) && strings.IndexByte(not, byte(i)) < 0
+	}
+	return &c
 }
 
-func isArgBareChar(c byte) bool {
-	return !isPosixSpace(c) && strings.IndexByte(`[]"'`, c) < 0
-}
+func isBareChar(c byte) bool    { return bareClass[c] }
+func isArgBareChar(c byte) bool { return argBareClass[c] }
