@@ -10,7 +10,7 @@ import (
 // Lists whose values name lists defined after them are substituted again
 // and again, so a few short lists can grow a condition exponentially; past
 // this length [SubstituteLists] gives up with [ErrConditionTooLong].
-const MaxConditionLen = 1 << 20
+const MaxConditionLen = 256 << 10
 
 // ErrConditionTooLong reports a condition longer than [MaxConditionLen]
 // after list substitution.
@@ -46,24 +46,43 @@ func QuoteItem(s string) string {
 // blank, '(', ')', ',', '=' is replaced: the blanks (space, tab, newline,
 // carriage return) around the occurrence are swallowed, and the list's
 // [List.Values], each quoted by [QuoteItem] and joined by ", ", are written
-// with one space before (unless at the very start) and one after. An empty
-// list also swallows one comma just before it, or else one just after it,
-// so "(a, empty_list)" becomes "(a  )" and "(empty_list, a)" becomes
-// "( a)". The name is recognised anywhere, quoted strings included
-// ("'my_list'" is not replaced because "'" is not a delimiter, but
-// "(my_list)" inside a quoted string is). After a replacement the search
-// goes on past the inserted values, so values that contain the name are
+// with one space before (unless nothing but blanks precedes) and one
+// after. An empty list also swallows one comma just before it, or else
+// one just after it, so "(a, empty_list)" becomes "(a  )" and
+// "(empty_list, a)" becomes "(   a)". The name is recognised anywhere,
+// quoted strings included ("'my_list'" is not replaced because "'" is not
+// a delimiter, but "(my_list)" inside a quoted string is). After a
+// replacement the search goes on after the inserted values (one character
+// further when they start the text), so values that contain the name are
 // not replaced again by the same list; a later list can still replace its
 // name inside values inserted by an earlier one.
 //
 // The result is at most [MaxConditionLen] bytes long, or the error is
 // [ErrConditionTooLong].
 func SubstituteLists(cond string, lists []List) (string, []string, error) {
+	return SubstituteListsWithin(cond, lists, nil)
+}
+
+// ErrExpansionBudget reports that list substitution scanned more text than
+// its budget allowed (see [SubstituteListsWithin]).
+var ErrExpansionBudget = errors.New("list substitution exceeds its work budget")
+
+// SubstituteListsWithin is [SubstituteLists] with a bound on the work
+// shared by several calls: *work is the number of bytes of text the
+// substitution may still scan, and each list applied to a text of n bytes
+// takes n from it. When it runs out the error is [ErrExpansionBudget]. A
+// nil work means no bound.
+func SubstituteListsWithin(cond string, lists []List, work *int) (string, []string, error) {
 	var used []string
 	for i := range lists {
 		l := &lists[i]
 		if l.Name == "" {
 			continue
+		}
+		if work != nil {
+			if *work -= len(cond); *work < 0 {
+				return "", nil, ErrExpansionBudget
+			}
 		}
 		var hit bool
 		var err error
@@ -78,11 +97,17 @@ func SubstituteLists(cond string, lists []List) (string, []string, error) {
 	return cond, used, nil
 }
 
-// substituteList replaces one list in cond (see [SubstituteLists]).
+func isListBlank(c byte) bool { return strings.IndexByte(listBlanks, c) >= 0 }
+func isListDelim(c byte) bool { return strings.IndexByte(listDelims, c) >= 0 }
+
+// substituteList replaces one list in cond (see [SubstituteLists]). It
+// keeps the text already processed in out and the rest in rest: Falco's
+// rescanning after each replacement only ever looks back over blanks (and
+// one comma) at the end of out, so one pass is enough.
 func substituteList(cond string, l *List) (string, bool, error) {
 	name := l.Name
-	start := strings.Index(cond, name)
-	if start < 0 {
+	first := strings.Index(cond, name)
+	if first < 0 {
 		return cond, false, nil
 	}
 	var sub string
@@ -96,48 +121,56 @@ func substituteList(cond string, l *List) (string, bool, error) {
 		}
 		sub = b.String()
 	}
+	out := make([]byte, 0, len(cond))
+	rest := cond
+	skip := 0
 	used := false
-	for start >= 0 {
-		end := start + len(name)
-		if (start == 0 || strings.IndexByte(listDelims, cond[start-1]) >= 0) &&
-			(end >= len(cond) || strings.IndexByte(listDelims, cond[end]) >= 0) {
-			for start > 0 && strings.IndexByte(listBlanks, cond[start-1]) >= 0 {
-				start--
+	for p := first; p >= 0; {
+		end := p + len(name)
+		before := p > 0 && isListDelim(rest[p-1]) ||
+			p == 0 && (len(out) == 0 || isListDelim(out[len(out)-1]))
+		after := end >= len(rest) || isListDelim(rest[end])
+		if !before || !after {
+			skip = p + 1
+		} else {
+			used = true
+			out = append(out, rest[:p]...)
+			rest = rest[end:]
+			for len(out) > 0 && isListBlank(out[len(out)-1]) {
+				out = out[:len(out)-1]
 			}
-			for end < len(cond) && strings.IndexByte(listBlanks, cond[end]) >= 0 {
-				end++
+			for rest != "" && isListBlank(rest[0]) {
+				rest = rest[1:]
 			}
 			if sub == "" {
-				if start > 0 && cond[start-1] == ',' {
-					start--
-				} else if end < len(cond) && cond[end] == ',' {
-					end++
+				if len(out) > 0 && out[len(out)-1] == ',' {
+					out = out[:len(out)-1]
+				} else if rest != "" && rest[0] == ',' {
+					rest = rest[1:]
 				}
 			}
-			n := len(cond) - (end - start) + len(sub) + 2
-			if n > MaxConditionLen {
+			skip = 0
+			if len(out) > 0 {
+				out = append(out, ' ')
+			} else {
+				skip = 1 // Falco resumes one character later at the start
+			}
+			out = append(out, sub...)
+			out = append(out, ' ')
+			if len(out)+len(rest) > MaxConditionLen {
 				return "", false, fmt.Errorf("substitute list %q: %w", name, ErrConditionTooLong)
 			}
-			var b strings.Builder
-			b.Grow(n)
-			if start > 0 {
-				b.WriteString(cond[:start])
-				b.WriteByte(' ')
-			}
-			b.WriteString(sub)
-			b.WriteByte(' ')
-			b.WriteString(cond[end:])
-			cond = b.String()
-			start += len(sub) + 1
-			used = true
 		}
-		next := strings.Index(cond[min(start+1, len(cond)):], name)
-		if next < 0 {
+		if skip > len(rest) {
 			break
 		}
-		start = start + 1 + next
+		i := strings.Index(rest[skip:], name)
+		if i < 0 {
+			break
+		}
+		p = skip + i
 	}
-	return cond, used, nil
+	return string(out) + rest, used, nil
 }
 
 // ExceptionValueError reports an exception whose values do not fit its

@@ -227,10 +227,16 @@ func tagSet(tags []string) []string {
 	return slices.Compact(out)
 }
 
+// expansionBudget bounds the text scanned by list substitution in one
+// load (about 40 times what the upstream rule files need), so that a
+// hostile file cannot make loading slow.
+const expansionBudget = 512 << 20
+
 // expand fills the derived fields: list values, then the conditions to
 // parse, with exceptions and lists substituted.
 func (st *load) expand() {
 	lists := st.spec.Lists
+	work := expansionBudget
 	for i := range lists {
 		l := &lists[i]
 		l.Values, l.ListRefs = nil, nil
@@ -246,7 +252,7 @@ func (st *load) expand() {
 	}
 	for i := range st.spec.Macros {
 		m := &st.spec.Macros[i]
-		text, used, err := rules.SubstituteLists(m.Condition, lists)
+		text, used, err := rules.SubstituteListsWithin(m.Condition, lists, &work)
 		if err != nil {
 			st.add(m.ConditionPos, rules.SeverityError, fmt.Sprintf("macro %q: %v", m.Name, err))
 			continue
@@ -258,7 +264,7 @@ func (st *load) expand() {
 		text, err := r.ConditionWithExceptions()
 		if err == nil {
 			var used []string
-			text, used, err = rules.SubstituteLists(text, lists)
+			text, used, err = rules.SubstituteListsWithin(text, lists, &work)
 			r.ListRefs = used
 		}
 		if err != nil {

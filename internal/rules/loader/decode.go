@@ -46,25 +46,44 @@ func (it *item) report(n *yaml.Node, sev rules.Severity, format string, args ...
 	it.l.add(pos(it.file, n), sev, it.prefix()+fmt.Sprintf(format, args...))
 }
 
-// mapping reads n as a mapping with string keys. Duplicate keys are errors
-// (the first one is used); a key that is not a string too.
+// mapping reads n as a mapping with string keys and reports its problems:
+// duplicate keys (the first one is used) and keys that are not strings.
 func (it *item) mapping(n *yaml.Node) *mapping {
+	m := readMapping(n)
+	it.reportKeyProblems(m)
+	return m
+}
+
+// readMapping reads n as a mapping with string keys; problems with its
+// keys are kept for [item.reportKeyProblems], so that a top-level item can
+// report them once its kind and name are known.
+func readMapping(n *yaml.Node) *mapping {
 	m := &mapping{node: n}
 	seen := make(map[string]bool, len(n.Content)/2)
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k := resolve(n.Content[i])
 		if k == nil || k.Kind != yaml.ScalarNode {
-			it.errorf(n.Content[i], "keys must be strings, found %s", kindName(n.Content[i]))
+			m.badKeys = append(m.badKeys, n.Content[i])
 			continue
 		}
 		if seen[k.Value] {
-			it.errorf(n.Content[i], "duplicate key %q", k.Value)
+			m.dupKeys = append(m.dupKeys, n.Content[i])
 			continue
 		}
 		seen[k.Value] = true
 		m.entries = append(m.entries, entry{key: k.Value, keyN: n.Content[i], value: resolve(n.Content[i+1])})
 	}
 	return m
+}
+
+// reportKeyProblems reports the bad and duplicate keys of m.
+func (it *item) reportKeyProblems(m *mapping) {
+	for _, k := range m.badKeys {
+		it.errorf(k, "keys must be strings, found %s", kindName(k))
+	}
+	for _, k := range m.dupKeys {
+		it.errorf(k, "duplicate key %q", resolve(k).Value)
+	}
 }
 
 // checkKeys warns about each key of m that is not in known.
@@ -94,17 +113,18 @@ func (it *item) scalar(m *mapping, key string, required bool) (string, *entry, b
 		}
 		return "", nil, false
 	}
-	s, ok := it.scalarValue(e)
+	s, ok := it.scalarValue(e, "a string")
 	return s, e, ok
 }
 
-// scalarValue checks that the value of e is a non-empty scalar.
-func (it *item) scalarValue(e *entry) (string, bool) {
+// scalarValue checks that the value of e is a non-empty scalar; what says
+// what it should be, for the message.
+func (it *item) scalarValue(e *entry, what string) (string, bool) {
 	switch {
 	case isNull(e.value):
 		it.errorf(valueNode(e), "key %q has no value", e.key)
 	case e.value.Kind != yaml.ScalarNode:
-		it.errorf(e.value, "key %q must be a string, found %s", e.key, kindName(e.value))
+		it.errorf(e.value, "key %q must be %s, found %s", e.key, what, kindName(e.value))
 	case e.value.Value == "":
 		it.errorf(e.value, "key %q must not be empty", e.key)
 	default:
@@ -115,9 +135,16 @@ func (it *item) scalarValue(e *entry) (string, bool) {
 
 // boolean returns the boolean value of key when present.
 func (it *item) boolean(m *mapping, key string, required bool) (v, present bool) {
-	s, e, ok := it.scalar(m, key, required)
+	e := m.get(key)
+	if e == nil {
+		if required {
+			it.errorf(m.node, "missing required key %q", key)
+		}
+		return false, false
+	}
+	s, ok := it.scalarValue(e, "a boolean (true or false)")
 	if !ok {
-		return false, e != nil
+		return false, true
 	}
 	b, ok := parseBool(s)
 	if !ok {
@@ -128,9 +155,13 @@ func (it *item) boolean(m *mapping, key string, required bool) (v, present bool)
 
 // unsigned returns the value of key, an unsigned integer, when present.
 func (it *item) unsigned(m *mapping, key string) (v uint64, present bool) {
-	s, e, ok := it.scalar(m, key, false)
+	e := m.get(key)
+	if e == nil {
+		return 0, false
+	}
+	s, ok := it.scalarValue(e, "a non-negative integer")
 	if !ok {
-		return 0, e != nil
+		return 0, true
 	}
 	n, ok := parseUint(s, 64)
 	if !ok {

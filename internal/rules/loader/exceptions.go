@@ -52,13 +52,13 @@ func (st *load) readExceptions(it *item, m *mapping, appending bool) (exs []*raw
 			continue
 		}
 		em := eit.mapping(v)
-		eit.checkKeys(em, exceptionKeys)
 		name, _, ok := eit.scalar(em, "name", true)
+		eit.name = name
+		eit.checkKeys(em, exceptionKeys)
 		if !ok {
 			it.failed = true
 			continue
 		}
-		eit.kind, eit.name = it.prefix()+"exception", name
 		if names[name] {
 			eit.warnf(nil, "defined more than once in the same rule")
 		}
@@ -173,7 +173,7 @@ func (raw *rawException) complete() bool {
 				e.Comps[i] = "="
 			}
 		}
-		if !raw.comps.list || len(e.Comps) != len(e.Fields) {
+		if raw.comps.given && !raw.comps.list || len(e.Comps) != len(e.Fields) {
 			it.errorf(nil, "fields and comps must be lists of the same length")
 			return false
 		}

@@ -2,6 +2,7 @@ package loader
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -46,7 +47,7 @@ func (st *load) readItem(file string, n *yaml.Node) {
 		it.errorf(n, "each item must be a mapping (list, macro, rule, ...), found %s", kindName(v))
 		return
 	}
-	m := it.mapping(v)
+	m := readMapping(v)
 	switch {
 	case m.has("required_engine_version"):
 		it.kind = "required_engine_version"
@@ -64,18 +65,23 @@ func (st *load) readItem(file string, n *yaml.Node) {
 		it.kind = "rule"
 		st.readRule(it, m)
 	default:
+		it.reportKeyProblems(m)
 		keys := make([]string, len(m.entries))
 		for i, e := range m.entries {
-			keys[i] = e.key
+			keys[i] = strconv.Quote(e.key)
 		}
-		it.warnf(n, "unknown item with keys %s: expected list, macro, rule, required_engine_version or required_plugin_versions; ignored",
-			strings.Join(keys, ", "))
+		what := "no keys"
+		if len(keys) > 0 {
+			what = "keys " + strings.Join(keys, ", ")
+		}
+		it.warnf(n, "unknown item (%s): expected list, macro, rule, required_engine_version or required_plugin_versions; ignored", what)
 	}
 }
 
 // readEngineVersion reads required_engine_version: an unsigned integer N
 // (meaning 0.N.0, the legacy form) or a "x.y.z" version.
 func (st *load) readEngineVersion(it *item, m *mapping) {
+	it.reportKeyProblems(m)
 	it.checkKeys(m, engineKeys)
 	s, e, ok := it.scalar(m, "required_engine_version", true)
 	if !ok || it.failed {
@@ -101,6 +107,7 @@ func (st *load) readEngineVersion(it *item, m *mapping) {
 // readPluginVersions reads required_plugin_versions: a sequence of
 // {name, version, alternatives: [{name, version}]}.
 func (st *load) readPluginVersions(it *item, m *mapping) {
+	it.reportKeyProblems(m)
 	it.checkKeys(m, pluginsKeys)
 	e := m.get("required_plugin_versions")
 	if isNull(e.value) || e.value.Kind != yaml.SequenceNode {
@@ -115,9 +122,9 @@ func (st *load) readPluginVersions(it *item, m *mapping) {
 			continue
 		}
 		pm := pit.mapping(pv)
-		pit.checkKeys(pm, pluginKeys)
 		name, _, _ := pit.scalar(pm, "name", true)
 		pit.name = name
+		pit.checkKeys(pm, pluginKeys)
 		req := rules.PluginRequirement{Name: name, Pos: pos(it.file, pv)}
 		req.Version, _, _ = pit.scalar(pm, "version", true)
 		if a := pm.get("alternatives"); a != nil {
@@ -160,9 +167,9 @@ func (st *load) readAlternative(parent *item, n *yaml.Node) (rules.PluginVersion
 		return rules.PluginVersion{}, false
 	}
 	am := ait.mapping(v)
-	ait.checkKeys(am, alternativeKeys)
 	var pv rules.PluginVersion
 	pv.Name, _, _ = ait.scalar(am, "name", true)
+	ait.checkKeys(am, alternativeKeys)
 	pv.Version, _, _ = ait.scalar(am, "version", true)
 	if ait.failed {
 		parent.failed = true
@@ -231,12 +238,13 @@ var itemsOnly = map[string]bool{"items": true}
 
 // readList reads "- list: name, items: [...]" with append or override.
 func (st *load) readList(it *item, m *mapping) {
-	it.checkKeys(m, listKeys)
 	name, _, ok := it.scalar(m, "list", true)
+	it.name = name
+	it.reportKeyProblems(m)
+	it.checkKeys(m, listKeys)
 	if !ok {
 		return
 	}
-	it.name = name
 	if !isBareString(name) {
 		it.warnf(nil, "invalid list name: list names should match [^()\"'[:space:]=,]+")
 	}
@@ -269,12 +277,13 @@ var conditionOnly = map[string]bool{"condition": true}
 
 // readMacro reads "- macro: name, condition: ..." with append or override.
 func (st *load) readMacro(it *item, m *mapping) {
-	it.checkKeys(m, macroKeys)
 	name, _, ok := it.scalar(m, "macro", true)
+	it.name = name
+	it.reportKeyProblems(m)
+	it.checkKeys(m, macroKeys)
 	if !ok {
 		return
 	}
-	it.name = name
 	if !isIdentifier(name) {
 		it.warnf(nil, "invalid macro name: macro names should match [a-zA-Z]+[a-zA-Z0-9_]*")
 	}

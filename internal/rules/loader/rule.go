@@ -32,14 +32,18 @@ var overridableOrder = []string{
 // readRule reads a rule item: a definition, a legacy append, an override,
 // or a bare "enabled" toggle, told apart as Falco does.
 func (st *load) readRule(it *item, m *mapping) {
-	it.checkKeys(m, ruleKeys)
 	name, _, ok := it.scalar(m, "rule", true)
+	it.name = name
+	it.reportKeyProblems(m)
+	it.checkKeys(m, ruleKeys)
 	if !ok {
 		return
 	}
-	it.name = name
 	appendFlag := it.appendFlag(m)
 	o := it.readOverrides(m, ruleAppendable, ruleReplaceable)
+	if it.failed {
+		return
+	}
 	switch {
 	case appendFlag && o.any():
 		it.errorf(nil, msgAppendAndOverride)

@@ -65,6 +65,8 @@ type entry struct {
 type mapping struct {
 	node    *yaml.Node
 	entries []entry
+	badKeys []*yaml.Node // keys that are not strings
+	dupKeys []*yaml.Node // repeated keys
 }
 
 // get returns the entry for key, or nil.
