@@ -39,10 +39,12 @@ import (
 //   - A macro's condition may use a macro M only when M.Index < the using
 //     macro's Visibility; so a macro may use any macro first defined before
 //     its own latest definition or append, in this file or an earlier one,
-//     and never one first defined after it. Falco resolves the macros in
-//     definition order, each against the set of macros visible to it, and
-//     a macro reference is replaced by the referenced macro's condition as
-//     resolved so far.
+//     and never one first defined after it (an "undefined macro" error in
+//     Falco). Falco resolves the macros in definition order, each against
+//     the set of macros visible to it: a reference is replaced by a copy of
+//     the referenced macro's condition as resolved so far, and references
+//     inside that copy are resolved in turn with the same visible set (a
+//     macro that reaches itself is an error).
 //   - A rule's condition may use every macro, including macros defined
 //     after the rule and in later files.
 type Spec struct {

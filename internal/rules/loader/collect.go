@@ -228,7 +228,7 @@ func tagSet(tags []string) []string {
 }
 
 // expansionBudget bounds the text scanned by list substitution in one
-// load (about 40 times what the upstream rule files need), so that a
+// load (over 50 times what the five upstream rule files need), so that a
 // hostile file cannot make loading slow.
 const expansionBudget = 512 << 20
 

@@ -74,6 +74,3 @@ func macroNamed(t *testing.T, spec *rules.Spec, name string) *rules.Macro {
 	t.Fatalf("no macro %q", name)
 	return nil
 }
-
-// str returns a pointer to s, for expectations.
-func str(s string) *string { return &s }

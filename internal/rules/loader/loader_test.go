@@ -285,162 +285,6 @@ func TestRuleDefinitionErrors(t *testing.T) {
 	}
 }
 
-func TestExceptions(t *testing.T) {
-	head := "- list: shells\n  items: [bash, zsh]\n- rule: r\n  desc: d\n  condition: evt.type = execve\n  output: o\n  priority: info\n  exceptions:\n"
-	tests := []struct {
-		name, exc, expanded string
-		errs                []string
-		warns               int
-	}{
-		{"list form, comps default to =", "    - name: e\n      fields: [proc.name, fd.name]\n      values: [[a, /x], [b c, /y]]\n",
-			`(evt.type = execve) and not (( proc.name = a and  fd.name = /x) or ( proc.name = "b c" and  fd.name = /y))`, nil, 0},
-		{"single form, comps default to in, lists substituted in values", "    - name: e\n      fields: proc.name\n      values: [shells, sh]\n",
-			`(evt.type = execve) and not (proc.name in ( bash, zsh , sh))`, nil, 0},
-		{"list operator value names a list", "    - name: e\n      fields: [proc.name]\n      comps: [in]\n      values: [[shells]]\n",
-			`(evt.type = execve) and not (( proc.name in ( bash, zsh )))`, nil, 0},
-		{"value entry that is a list", "    - name: e\n      fields: [proc.name, proc.pname]\n      comps: [in, =]\n      values: [[[a, b c], x]]\n",
-			`(evt.type = execve) and not (( proc.name in (a, "b c") and  proc.pname = x))`, nil, 0},
-		{"no values", "    - name: e\n      fields: [proc.name]\n", `(evt.type = execve)`, nil, 0},
-		{"0.44 modifier", "    - name: e\n      fields: proc.cmdline\n      comps: contains anyof\n      values: [a, b]\n",
-			`(evt.type = execve) and not (proc.cmdline contains anyof (a, b))`, nil, 0},
-		{"null value is an empty string", "    - name: e\n      fields: [proc.name]\n      comps: [in]\n      values: [[~]]\n",
-			`(evt.type = execve) and not (( proc.name in ()))`, nil, 0},
-		{"duplicate names warn", "    - name: e\n      fields: proc.name\n      values: [a]\n    - name: e\n      fields: proc.name\n      values: [b]\n",
-			`(evt.type = execve) and not (proc.name in (a)) and not (proc.name in (b))`, nil, 1},
-		{"unknown key warns", "    - name: e\n      fields: proc.name\n      value: [a]\n", `(evt.type = execve)`, nil, 1},
-		{"fields missing", "    - name: e\n      values: [a]\n", "",
-			[]string{`f1.yaml:9:7: error: rule "r": exception "e": missing required key "fields" (a field or a list of fields)`}, 0},
-		{"name missing", "    - fields: proc.name\n", "",
-			[]string{`f1.yaml:9:7: error: rule "r": exception: missing required key "name"`}, 0},
-		{"lengths differ", "    - name: e\n      fields: [proc.name, fd.name]\n      comps: [=]\n", "",
-			[]string{`f1.yaml:9:7: error: rule "r": exception "e": fields and comps must be lists of the same length`}, 0},
-		{"comps string with fields list", "    - name: e\n      fields: [proc.name]\n      comps: =\n", "",
-			[]string{`f1.yaml:9:7: error: rule "r": exception "e": fields and comps must be lists of the same length`}, 0},
-		{"unknown operator", "    - name: e\n      fields: [proc.name]\n      comps: [like]\n", "",
-			[]string{`f1.yaml:9:7: error: rule "r": exception "e": "like" is not a supported comparison operator`}, 0},
-		{"single field with a non-list operator", "    - name: e\n      fields: proc.name\n      comps: =\n", "",
-			[]string{`f1.yaml:9:7: error: rule "r": exception "e": fields is a single field, so comps must be in, pmatch or intersects (or an operator with oneof, anyof or allof), found "="`}, 0},
-		{"single field with comps list", "    - name: e\n      fields: proc.name\n      comps: [in]\n", "",
-			[]string{`f1.yaml:9:7: error: rule "r": exception "e": fields is a single field, so comps must be a single operator too`}, 0},
-		{"tuple of wrong arity", "    - name: e\n      fields: [proc.name, fd.name]\n      values: [[a]]\n", "",
-			[]string{`f1.yaml:9:7: error: rule "r": exception "e": each value must be a list of 2 entries, one per field`}, 0},
-		{"tuple where a string is expected", "    - name: e\n      fields: proc.name\n      values: [[a]]\n", "",
-			[]string{`f1.yaml:9:7: error: rule "r": exception "e": fields is a single field, so each value must be a string`}, 0},
-		{"string where a tuple is expected", "    - name: e\n      fields: [proc.name]\n      values: [a]\n", "",
-			[]string{`f1.yaml:9:7: error: rule "r": exception "e": each value must be a list of 1 entries, one per field`}, 0},
-		{"values not a sequence", "    - name: e\n      fields: [proc.name]\n      values: a\n", "",
-			[]string{`f1.yaml:11:15: error: rule "r": exception "e": key "values" must be a sequence, found the scalar "a"`}, 0},
-		{"empty string value", "    - name: e\n      fields: [proc.name]\n      values: [[\"\"]]\n", "",
-			[]string{`f1.yaml:11:17: error: rule "r": exception "e": exception values must not be empty strings`}, 0},
-		{"mapping value", "    - name: e\n      fields: [proc.name]\n      values: [[{a: b}]]\n", "",
-			[]string{`f1.yaml:11:17: error: rule "r": exception "e": exception values must be strings or lists, found a mapping`}, 0},
-		{"nested too deep", "    - name: e\n      fields: [proc.name]\n      values: [[[[a]]]]\n", "",
-			[]string{`f1.yaml:11:18: error: rule "r": exception "e": exception values nest too deep: a value is a string, a list (one entry per field), or a list of lists of strings`}, 0},
-		{"exceptions not a sequence", "    name: e\n", "",
-			[]string{`f1.yaml:9:5: error: rule "r": key "exceptions" must be a sequence, found a mapping`}, 0},
-		{"exception not a mapping", "    - e\n", "",
-			[]string{`f1.yaml:9:7: error: rule "r": exception: each exception must be a mapping, found the scalar "e"`}, 0},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			spec, diags := loadStrings(t, head+tt.exc)
-			errs := errorsOf(diags)
-			if d := cmp.Diff(tt.errs, errs); d != "" {
-				t.Errorf("errors (-want +got):\n%s", d)
-			}
-			if len(diags)-len(errs) != tt.warns {
-				t.Errorf("warnings: %v, want %d", diags, tt.warns)
-			}
-			if tt.errs != nil {
-				return
-			}
-			if got := ruleNamed(t, spec, "r").Expanded; got != tt.expanded {
-				t.Errorf("expanded\n got %s\nwant %s", got, tt.expanded)
-			}
-		})
-	}
-}
-
-func TestEngineAndPluginVersions(t *testing.T) {
-	tests := []struct {
-		name, text string
-		engine     rules.Version // the loader's; zero for the default
-		want       rules.Version
-		errs       []string
-	}{
-		{"legacy integer", "- required_engine_version: 15\n", rules.Version{}, rules.Version{Major: 0, Minor: 15, Patch: 0}, nil},
-		{"quoted integer is still an integer", "- required_engine_version: \"15\"\n", rules.Version{}, rules.Version{Major: 0, Minor: 15, Patch: 0}, nil},
-		{"semver", "- required_engine_version: 0.57.0\n", rules.Version{}, rules.Version{Major: 0, Minor: 57, Patch: 0}, nil},
-		{"the highest is kept", "- required_engine_version: 0.57.0\n- required_engine_version: 10\n- required_engine_version: 0.58.1\n",
-			rules.Version{}, rules.Version{Major: 0, Minor: 58, Patch: 1}, nil},
-		{"too new", "- required_engine_version: 0.63.0\n", rules.Version{}, rules.Version{},
-			[]string{`f1.yaml:1:28: error: required_engine_version: the rules require engine version 0.63.0, but the engine version is 0.62.0`}},
-		{"other major", "- required_engine_version: 1.0.0\n", rules.Version{}, rules.Version{},
-			[]string{`f1.yaml:1:28: error: required_engine_version: the rules require engine version 1.0.0, but the engine version is 0.62.0`}},
-		{"legacy integer too new", "- required_engine_version: 70\n", rules.Version{}, rules.Version{},
-			[]string{`f1.yaml:1:28: error: required_engine_version: the rules require engine version 0.70.0, but the engine version is 0.62.0`}},
-		{"loader's engine version", "- required_engine_version: 0.70.0\n", rules.Version{Major: 0, Minor: 71, Patch: 0}, rules.Version{Major: 0, Minor: 70, Patch: 0}, nil},
-		{"not a version", "- required_engine_version: seven\n", rules.Version{}, rules.Version{},
-			[]string{`f1.yaml:1:28: error: required_engine_version: cannot parse engine version "seven": expected a "x.y.z" version or an integer`}},
-		{"empty", "- required_engine_version:\n", rules.Version{}, rules.Version{},
-			[]string{`f1.yaml:1:27: error: required_engine_version: key "required_engine_version" has no value`}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			l := Loader{EngineVersion: tt.engine}
-			spec, diags, _ := l.LoadFiles(File{Name: "f1.yaml", Data: []byte(tt.text)})
-			var errs []string
-			for _, d := range diags {
-				errs = append(errs, d.String())
-			}
-			if d := cmp.Diff(tt.errs, errs); d != "" {
-				t.Errorf("diagnostics (-want +got):\n%s", d)
-			}
-			if spec.RequiredEngineVersion.Version != tt.want {
-				t.Errorf("required %v, want %v", spec.RequiredEngineVersion.Version, tt.want)
-			}
-		})
-	}
-}
-
-func TestPluginVersions(t *testing.T) {
-	spec, diags := loadStrings(t, `
-- required_plugin_versions:
-  - name: k8saudit
-    version: 0.18.0
-    alternatives:
-      - name: k8saudit-eks
-        version: 0.12.0
-  - name: json
-    version: 0.7.0
-- required_plugin_versions:
-  - name: bad
-    version: one
-  - name: dup
-    version: 1.0.0
-    alternatives:
-      - name: dup
-        version: 2.0.0
-  - name: x
-`)
-	want := []rules.PluginRequirement{
-		{Name: "k8saudit", Version: "0.18.0", Alternatives: []rules.PluginVersion{{Name: "k8saudit-eks", Version: "0.12.0"}},
-			Pos: rules.Position{File: "f1.yaml", Line: 3, Column: 5}},
-		{Name: "json", Version: "0.7.0", Pos: rules.Position{File: "f1.yaml", Line: 8, Column: 5}},
-	}
-	if d := cmp.Diff(want, spec.RequiredPlugins); d != "" {
-		t.Errorf("(-want +got):\n%s", d)
-	}
-	wantErrs := []string{
-		`f1.yaml:11:5: error: required plugin "bad": invalid required version "one" for plugin "bad"`,
-		`f1.yaml:13:5: error: required plugin "dup": plugin "dup" has more than one version requirement among its alternatives`,
-		`f1.yaml:18:5: error: required plugin "x": missing required key "version"`,
-	}
-	if d := cmp.Diff(wantErrs, diags); d != "" {
-		t.Errorf("diagnostics (-want +got):\n%s", d)
-	}
-}
-
 func TestFilesAndDirectories(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name, text string) string {
@@ -497,5 +341,33 @@ func TestDocuments(t *testing.T) {
 	}
 	if d := cmp.Diff([]string{"x"}, listNamed(t, spec, "b").Values); d != "" {
 		t.Errorf("list in a later document sees the earlier one: %s", d)
+	}
+}
+
+// TestMacroVisibilityData shows the numbers a compiler compares to decide
+// which macros a macro may use (Index of the used < Visibility of the
+// user); rules may use every macro.
+func TestMacroVisibilityData(t *testing.T) {
+	tests := []struct {
+		name, text string
+		visible    bool // may "user" use "used"?
+	}{
+		{"used defined before", "- macro: used\n  condition: a\n- macro: user\n  condition: used\n", true},
+		{"used defined after", "- macro: user\n  condition: used\n- macro: used\n  condition: a\n", false},
+		{"user appended after used is defined", "- macro: user\n  condition: b\n- macro: used\n  condition: a\n- macro: user\n  condition: or used\n  append: true\n", true},
+		{"user redefined after used is defined", "- macro: user\n  condition: b\n- macro: used\n  condition: a\n- macro: user\n  condition: used\n", true},
+		{"used redefined after user keeps its first index", "- macro: used\n  condition: a\n- macro: user\n  condition: used\n- macro: used\n  condition: c\n", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			spec, diags := loadStrings(t, tt.text)
+			if len(diags) > 0 && len(errorsOf(diags)) > 0 {
+				t.Fatal(diags)
+			}
+			used, user := macroNamed(t, spec, "used"), macroNamed(t, spec, "user")
+			if got := used.Index < user.Visibility; got != tt.visible {
+				t.Errorf("used.Index %d < user.Visibility %d is %v, want %v", used.Index, user.Visibility, got, tt.visible)
+			}
+		})
 	}
 }

@@ -149,6 +149,34 @@ func TestUpstreamTogether(t *testing.T) {
 	}
 }
 
+// TestUpstreamAllFive loads the five files together: sources differ but no
+// name clashes across sources, so no diagnostic; the list substitution
+// work stays well within the loader's budget.
+func TestUpstreamAllFive(t *testing.T) {
+	var paths []string
+	for _, f := range upstreamFiles {
+		paths = append(paths, upstreamPath(t, f))
+	}
+	spec, diags, err := Load(paths...)
+	if err != nil || len(diags) != 0 {
+		t.Fatalf("err %v, diagnostics %v", err, diags)
+	}
+	if len(spec.Rules) != 25+31+37+48+22 {
+		t.Errorf("%d rules", len(spec.Rules))
+	}
+	work := 0
+	for _, m := range spec.Macros {
+		work += len(m.Condition) * len(spec.Lists)
+	}
+	for _, r := range spec.Rules {
+		work += len(r.Expanded) * len(spec.Lists)
+	}
+	if work*10 > expansionBudget {
+		t.Errorf("the upstream files need about %d bytes of substitution work, more than a tenth of the budget", work)
+	}
+	t.Logf("substitution work about %d bytes (budget %d)", work, expansionBudget)
+}
+
 // TestUpstreamSpotChecks pins a few expansions of the stable file by hand.
 func TestUpstreamSpotChecks(t *testing.T) {
 	spec, _, err := Load(upstreamPath(t, "falco_rules.yaml"))
