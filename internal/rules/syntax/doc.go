@@ -123,7 +123,10 @@
 // The parser rejects some texts that libsinsp accepts by accident:
 // "proc.name containsin (a)" (libsinsp drops "contains" and reads "in"),
 // and a list whose first item is a quoted string with a bad escape
-// (libsinsp turns it into an empty list). Positions count lines at '\n'
-// only (libsinsp also at '\r'), and an And or Or starts where its first
+// (libsinsp turns it into an empty list). The \xHH escape follows the
+// reference grammar of this project (falco-compat.md); the libsinsp
+// sources we could read still reject it. Output formats reject field
+// widths above [MaxFormatWidth]. Positions count lines at '\n' only
+// (libsinsp also at '\r'), and an And or Or starts where its first
 // operand starts.
 package syntax

@@ -52,7 +52,8 @@ func newConfig(opts []Option) config {
 //
 // Parse knows no fields, macros or lists: a field name is any dotted name,
 // an identifier is a macro (or, after a list operator, a list), and the
-// rule compiler gives them meaning.
+// rule compiler gives them meaning. It keeps no state between calls and is
+// safe for concurrent use.
 func Parse(src string, opts ...Option) (Expr, error) {
 	cfg := newConfig(opts)
 	p := newParser(src, newLineIndex(src), cfg, "condition")
@@ -317,6 +318,13 @@ func (p *parser) parseCondition(left Operand) Expr {
 		c.Op = t.text
 		c.Value = p.parseListValue(true)
 		return c
+	}
+	r := p.sc.rest()
+	for _, op := range wordStrOps {
+		if strings.HasPrefix(r, op) && (len(r) == len(op) || !isWordChar(r[len(op)])) {
+			end := p.sc.off + len(op)
+			p.fail(end, "expected a blank after '%s', found %s", op, found(p.sc.src, end, p.what))
+		}
 	}
 	p.failExpected("an operator (exists, =, ==, !=, <, <=, >, >=, contains, icontains, bcontains, " +
 		"startswith, bstartswith, endswith, glob, iglob, regex, in, intersects or pmatch)")

@@ -509,6 +509,8 @@ func TestParseErrors(t *testing.T) {
 			"icontains, bcontains, startswith, bstartswith, endswith, glob, iglob, regex, in, intersects or pmatch), " +
 			"found the end of the condition"},
 		{"proc.name\n  containsx /bin", 2, 3, "expected an operator"},
+		{"proc.name contains(x)", 1, 19, "expected a blank after 'contains', found '('"},
+		{"proc.name glob", 1, 15, "expected a blank after 'glob', found the end of the condition"},
 		{"evt.type = open and\n\tfd.name = \"/etc/\\q\"", 2, 18, `unknown escape sequence '\q'`},
 		{"a.b = 'x\\\"'", 1, 9, `escape \" in a string quoted with '`},
 		{"a.b = \"abc", 1, 7, "quoted string is not terminated"},
