@@ -7,6 +7,7 @@ import (
 
 	"peregrine/internal/alert"
 	"peregrine/internal/rules"
+	"peregrine/internal/rules/syntax"
 	"peregrine/internal/testenv"
 )
 
@@ -226,4 +227,37 @@ func joinQuoted(vals []string) string {
 		s += rules.QuoteItem(v)
 	}
 	return s
+}
+
+// TestUpstreamExpandedParse parses every macro and rule condition of the
+// five files after list substitution and exceptions, as Falco's compiler
+// parses them (with its rule depth limit of 1000).
+func TestUpstreamExpandedParse(t *testing.T) {
+	var paths []string
+	for _, f := range upstreamFiles {
+		paths = append(paths, upstreamPath(t, f))
+	}
+	spec, _, err := Load(paths...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, m := range spec.Macros {
+		if _, err := syntax.Parse(m.Expanded, syntax.MaxDepth(1000)); err != nil {
+			t.Errorf("macro %q at %v: %v\n%s", m.Name, m.ConditionPos, err, m.Expanded)
+		}
+		n++
+	}
+	for _, r := range spec.Rules {
+		if _, err := syntax.Parse(r.Expanded, syntax.MaxDepth(1000)); err != nil {
+			t.Errorf("rule %q at %v: %v\n%s", r.Name, r.ConditionPos, err, r.Expanded)
+		}
+		n++
+	}
+	// The three syscall files share some macro names (a later file
+	// redefines them in place), so there are fewer macros than in the
+	// files one by one.
+	if len(spec.Rules) != 25+31+37+48+22 || n != 523 {
+		t.Errorf("parsed %d conditions: %d macros, %d rules", n, len(spec.Macros), len(spec.Rules))
+	}
 }
