@@ -23,6 +23,13 @@ func TestParseDepth(t *testing.T) {
 	}{
 		{nest(0), []Option{MaxDepth(8)}, true},
 		{nest(0), []Option{MaxDepth(7)}, false},
+		{"a.b in (x, y)", []Option{MaxDepth(8)}, true},
+		{"a.b in (x, y)", []Option{MaxDepth(7)}, false},
+		{"a.b in ()", []Option{MaxDepth(7)}, false},
+		{"a.b exists", []Option{MaxDepth(6)}, true},
+		{"a.b exists", []Option{MaxDepth(5)}, false},
+		{"tolower(toupper(a.b)) exists", []Option{MaxDepth(10)}, true},
+		{"tolower(toupper(a.b)) exists", []Option{MaxDepth(9)}, false},
 		{nest(1), []Option{MaxDepth(13)}, true},
 		{nest(1), []Option{MaxDepth(12)}, false},
 		{nest(18), nil, true},

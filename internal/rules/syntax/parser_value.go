@@ -174,6 +174,17 @@ func (p *parser) parseStrValue() Value {
 	return nil
 }
 
+// parseListItem parses a list item, or returns nil when none starts here
+// (libsinsp guards its depth, so this does too):
+//
+//	StrValue
+func (p *parser) parseListItem() *Str {
+	p.enter()
+	defer p.leave()
+	p.blank()
+	return p.acceptString()
+}
+
 // acceptString lexes StrValue ::= QuotedStr | BareStr, or returns nil.
 func (p *parser) acceptString() *Str {
 	if t, ok := p.accept(tokQuoted); ok {
@@ -216,12 +227,11 @@ func (p *parser) parseListValue(transformers bool) Value {
 func (p *parser) parseListRest(open token) *List {
 	l := &List{Pos: p.pos(open.off), Items: []*Str{}}
 	p.blank()
-	if s := p.acceptString(); s != nil {
+	if s := p.parseListItem(); s != nil {
 		l.Items = append(l.Items, s)
 		p.blank()
 		for p.is(tokComma) {
-			p.blank()
-			s := p.acceptString()
+			s := p.parseListItem()
 			if s == nil {
 				p.failExpected("a list item (a quoted or bare string)")
 			}
