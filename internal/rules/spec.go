@@ -47,6 +47,11 @@ import (
 //     macro that reaches itself is an error).
 //   - A rule's condition may use every macro, including macros defined
 //     after the rule and in later files.
+//
+// Falco warns about lists and macros that nothing uses. A list counts as
+// used when it appears in another list's ListRefs or in the ListRefs of a
+// macro or rule that is compiled (rules of an unknown source are not);
+// macro use is only known once conditions are parsed and resolved.
 type Spec struct {
 	// Files are the rule files read, in order.
 	Files []string

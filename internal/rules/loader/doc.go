@@ -66,7 +66,14 @@
 //     an item whose definition failed is not reported again.
 //   - Checks that Falco makes while compiling but that depend only on the
 //     text are made here, for every rule: exception values of the wrong
-//     shape, conditions that grow too long through list substitution.
+//     shape. Conditions that list substitution grows past
+//     [rules.MaxConditionLen], and loads whose substitutions scan more than
+//     512 MiB of text, are errors (Falco has no bound: lists whose values
+//     name later lists can grow a condition exponentially).
+//   - Falco 0.44 warns about unknown keys; the key sets we check each kind
+//     of item against are the keys Falco's reader uses for that kind plus
+//     those of its rule schema (capture_events, capture_filesize), and the
+//     wording of every message is ours.
 //   - Replacing a rule's exceptions checks them and applies the comps
 //     defaults, as a definition does (Falco copies them unchecked, which
 //     yields a broken condition later).
