@@ -19,9 +19,11 @@ type config struct {
 }
 
 // MaxDepth sets the recursion limit of the parser. The depth grows by one
-// for each production being parsed (a check alone is 7 deep, each pair of
-// parentheses adds 5), and reaching the limit is an error, exactly where
-// libsinsp fails with the same limit. n < 1 means the default.
+// for each production being parsed (a check with a value is 7 deep, an
+// "exists" check 5, and each pair of parentheses adds 5), and reaching the
+// limit is an error, where libsinsp fails with the same limit. (For the
+// oneof/anyof/allof modifiers, whose libsinsp code we have not read, the
+// list counts as after "in".) n < 1 means the default.
 func MaxDepth(n int) Option {
 	return func(c *config) {
 		if n >= 1 {
