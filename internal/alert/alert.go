@@ -1,7 +1,6 @@
 package alert
 
 import (
-	"strconv"
 	"time"
 	"unicode/utf8"
 )
@@ -24,23 +23,14 @@ type Alert struct {
 	Fields []Field
 }
 
-// Field is one output field of an alert.
+// Field is one output field of an alert: a field the rule's output names
+// (as written there, e.g. "proc.aname[2]" or "tolower(proc.name)") and its
+// value encoded as JSON: a string, a number, a boolean, an array for list
+// fields, or null when the event had no value.
 type Field struct {
-	Name  string
-	Kind  FieldKind
-	Value string // the text of the value; for KindNumber and KindBool valid JSON
+	Name string
+	JSON string
 }
-
-// FieldKind is how a field's value is written in JSON.
-type FieldKind uint8
-
-// Field kinds.
-const (
-	KindNull   FieldKind = iota // no value: null
-	KindString                  // a JSON string
-	KindNumber                  // a JSON number, Value holds its digits
-	KindBool                    // true or false
-)
 
 // JSONOptions choose the optional members of the JSON form, as Falco's
 // json_include_*_property settings do. The zero value includes none of
@@ -80,13 +70,10 @@ func (a *Alert) AppendJSON(dst []byte, o JSONOptions) []byte {
 			}
 			dst = appendString(dst, f.Name)
 			dst = append(dst, ':')
-			switch f.Kind {
-			case KindString:
-				dst = appendString(dst, f.Value)
-			case KindNumber, KindBool:
-				dst = append(dst, f.Value...)
-			default:
+			if f.JSON == "" {
 				dst = append(dst, "null"...)
+			} else {
+				dst = append(dst, f.JSON...)
 			}
 		}
 		dst = append(dst, '}')
@@ -146,9 +133,4 @@ func appendString(dst []byte, s string) []byte {
 		i += size
 	}
 	return append(dst, '"')
-}
-
-// NumberField returns an output field holding an integer.
-func NumberField(name string, n int64) Field {
-	return Field{Name: name, Kind: KindNumber, Value: strconv.FormatInt(n, 10)}
 }

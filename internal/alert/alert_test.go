@@ -19,10 +19,10 @@ func sample() *Alert {
 		Message:  "A shell was spawned (user=root)",
 		Tags:     []string{"container", "shell", "T1059"},
 		Fields: []Field{
-			{Name: "user.name", Kind: KindString, Value: "root"},
-			NumberField("proc.pid", 4242),
-			{Name: "proc.tty", Kind: KindBool, Value: "true"},
-			{Name: "container.name", Kind: KindNull},
+			{Name: "user.name", JSON: `"root"`},
+			{Name: "proc.pid", JSON: "4242"},
+			{Name: "proc.tty", JSON: "true"},
+			{Name: "container.name"},
 		},
 	}
 }
