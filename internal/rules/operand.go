@@ -102,7 +102,7 @@ func (c *checkCompiler) operand(n syntax.Operand, use operandUse) (*operand, err
 func (c *checkCompiler) fieldOperand(n *syntax.Field, use operandUse, inTransformer bool) (*operand, error) {
 	f, arg, ok := c.cat.Lookup(c.source, n.Name)
 	if !ok {
-		return nil, errAt(n, "unknown field %s", n.Name)
+		return nil, &posError{Pos: n.Pos, Msg: "unknown field " + n.Name, Unknown: true}
 	}
 	if n.HasArg {
 		if arg.Dotted {

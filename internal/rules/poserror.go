@@ -12,6 +12,9 @@ import (
 type posError struct {
 	Pos syntax.Pos
 	Msg string
+	// Unknown marks an unknown field: a rule flagged
+	// skip-if-unknown-filter is then skipped instead of failing.
+	Unknown bool
 }
 
 // Error returns "line:col: message", or the message alone when the

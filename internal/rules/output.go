@@ -1,0 +1,129 @@
+package rules
+
+import (
+	"errors"
+	"time"
+
+	"peregrine/internal/alert"
+	"peregrine/internal/field"
+	"peregrine/internal/rules/syntax"
+)
+
+// format is a compiled output format.
+type format struct {
+	parts   []formatPart
+	fields  []formatPart // one per distinct token, in order of first use
+	scratch []field.Value
+}
+
+// formatPart is literal text (op nil) or a token.
+type formatPart struct {
+	text  string
+	op    *operand
+	width int
+	name  string // the token as written, the key of output_fields
+}
+
+// notAvailable is what an output prints for a field without a value.
+const notAvailable = "<NA>"
+
+// output compiles the output format of r.
+func (c *compiler) output(r *Rule) (*format, error) {
+	known := func(name string) bool {
+		_, _, ok := c.opt.Catalog.Lookup(c.opt.Source, name)
+		return ok
+	}
+	f, err := syntax.ParseFormat(r.Output, syntax.KnownFields(known))
+	if err != nil {
+		var list syntax.ErrorList
+		if errors.As(err, &list) && len(list) > 0 {
+			return nil, &posError{Pos: list[0].Pos, Msg: list[0].Msg}
+		}
+		return nil, err
+	}
+	out := &format{scratch: make([]field.Value, 0, 16)}
+	seen := map[string]bool{}
+	for _, p := range f.Parts {
+		if p.Operand == nil {
+			out.parts = append(out.parts, formatPart{text: p.Text})
+			continue
+		}
+		op, err := c.checks.operand(p.Operand, useOutput)
+		if err != nil {
+			return nil, err
+		}
+		fp := formatPart{op: op, width: p.Width, name: p.Operand.String()}
+		out.parts = append(out.parts, fp)
+		if !seen[fp.name] {
+			seen[fp.name] = true
+			out.fields = append(out.fields, fp)
+		}
+	}
+	return out, nil
+}
+
+// appendMessage renders the format for the current event.
+func (f *format) appendMessage(dst []byte) []byte {
+	for i := range f.parts {
+		p := &f.parts[i]
+		if p.op == nil {
+			dst = append(dst, p.text...)
+			continue
+		}
+		start := len(dst)
+		vals := p.op.extract(f.scratch[:0])
+		if len(vals) == 0 {
+			dst = append(dst, notAvailable...)
+		} else {
+			dst = p.op.appendText(dst, vals)
+		}
+		if p.width > 0 {
+			if n := len(dst) - start; n > p.width {
+				dst = dst[:start+p.width]
+			} else {
+				for ; n < p.width; n++ {
+					dst = append(dst, ' ')
+				}
+			}
+		}
+	}
+	return dst
+}
+
+// appendFields appends the output fields of the current event.
+func (f *format) appendFields(dst []alert.Field) []alert.Field {
+	var buf []byte
+	for i := range f.fields {
+		p := &f.fields[i]
+		buf = p.op.appendJSON(buf[:0], p.op.extract(f.scratch[:0]))
+		dst = append(dst, alert.Field{Name: p.name, JSON: string(buf)})
+	}
+	return dst
+}
+
+// Alert builds the alert of r for the event the source is at, which
+// happened at t: the message, the output line ("15:04:05.000000000:
+// Priority message", in t's location, as Falco's "%evt.time: " prefix) and
+// the output fields.
+func (r *CompiledRule) Alert(t time.Time, hostname string) alert.Alert {
+	msg := string(r.out.appendMessage(nil))
+	line := t.AppendFormat(nil, "15:04:05.000000000")
+	line = append(line, ": "...)
+	line = append(line, r.Priority.String()...)
+	line = append(line, ' ')
+	line = append(line, msg...)
+	return alert.Alert{
+		Time:     t,
+		Rule:     r.Name,
+		Priority: r.Priority,
+		Source:   r.Source,
+		Hostname: hostname,
+		Output:   string(line),
+		Message:  msg,
+		Tags:     r.Tags,
+		Fields:   r.out.appendFields(nil),
+	}
+}
+
+// AppendMessage appends the rule's output formatted for the current event.
+func (r *CompiledRule) AppendMessage(dst []byte) []byte { return r.out.appendMessage(dst) }
