@@ -13,6 +13,9 @@ import (
 func setTest(k field.Kind, vals []field.Value) valueTest {
 	switch k {
 	case field.KindString, field.KindBytes:
+		if len(vals) <= smallSet {
+			return smallStringSet(vals)
+		}
 		set := make(map[string]struct{}, len(vals))
 		for i := range vals {
 			set[string(vals[i].B)] = struct{}{}
@@ -46,5 +49,25 @@ func setTest(k field.Kind, vals []field.Value) valueTest {
 	return func(v *field.Value) bool {
 		_, ok := set[v.N]
 		return ok
+	}
+}
+
+// smallSet is the size up to which a string set is scanned rather than
+// hashed: comparing a few lengths is cheaper than hashing the value.
+const smallSet = 8
+
+// smallStringSet tests membership by scanning, length first.
+func smallStringSet(vals []field.Value) valueTest {
+	items := make([]string, len(vals))
+	for i := range vals {
+		items[i] = string(vals[i].B)
+	}
+	return func(v *field.Value) bool {
+		for _, it := range items {
+			if len(it) == len(v.B) && it == string(v.B) {
+				return true
+			}
+		}
+		return false
 	}
 }

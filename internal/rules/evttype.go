@@ -136,6 +136,14 @@ func checkTypes(c *syntax.Check, neg bool, all typeSet) (typeSet, error) {
 	default:
 		return all, nil // evt.type exists, evt.type startswith ...: neutral
 	}
+	switch {
+	case c.Modifier == "":
+	case (c.Op == "=" || c.Op == "==") && (c.Modifier == "anyof" || c.Modifier == "oneof"):
+		// "= anyof (a, b)" is "in (a, b)", and so is "= oneof" for a
+		// single-valued field.
+	default:
+		return all, nil // "!= anyof" and the like: neutral, to be safe
+	}
 	var names []string
 	switch v := c.Value.(type) {
 	case *syntax.Str:
@@ -173,4 +181,63 @@ func usesEvtType(t *syntax.Transformer) bool {
 		return !found
 	})
 	return found
+}
+
+// dropIndexedChecks returns the tree of a rule whose event types are
+// types, without the evt.type checks that the index already decides: a
+// rule is only tested on events of its types, and each of its top-level
+// evt.type conjuncts holds for every one of them (the rule's types are
+// the intersection of its conjuncts'). Nested conjunctions (inlined
+// macros) are flattened first. The generic types carry many system calls
+// under one type, so when the rule's types include them every check stays.
+// The tree must have passed eventTypes; it is not modified. It returns nil
+// when no check is left.
+func dropIndexedChecks(e syntax.Expr, types typeSet) syntax.Expr {
+	var generic typeSet
+	generic.add(0)
+	generic.add(1)
+	if types.and(generic).count() > 0 {
+		return e
+	}
+	var keep []syntax.Expr
+	var walk func(x syntax.Expr)
+	walk = func(x syntax.Expr) {
+		if a, ok := x.(*syntax.And); ok {
+			for _, k := range a.Children {
+				walk(k)
+			}
+			return
+		}
+		if c, ok := x.(*syntax.Check); ok && isEvtTypeCheck(c) {
+			return
+		}
+		keep = append(keep, x)
+	}
+	walk(e)
+	switch len(keep) {
+	case 0:
+		return nil
+	case 1:
+		return keep[0]
+	}
+	return &syntax.And{Pos: e.Position(), Children: keep}
+}
+
+// isEvtTypeCheck reports whether c compares evt.type with literal names
+// using =, ==, != or in: a check the event-type search reads exactly.
+func isEvtTypeCheck(c *syntax.Check) bool {
+	f, ok := c.Field.(*syntax.Field)
+	if !ok || f.Name != "evt.type" || f.HasArg || c.Modifier != "" {
+		return false
+	}
+	switch c.Op {
+	case "=", "==", "!=", "in":
+	default:
+		return false
+	}
+	switch c.Value.(type) {
+	case *syntax.Str, *syntax.List:
+		return true
+	}
+	return false
 }
