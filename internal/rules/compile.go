@@ -3,6 +3,7 @@ package rules
 import (
 	"errors"
 	"fmt"
+	"sort"
 
 	"peregrine/internal/alert"
 	"peregrine/internal/field"
@@ -66,6 +67,7 @@ type compiler struct {
 
 	listUsed map[string]bool
 	lists    map[string]*List
+	shared   sharedChecks
 }
 
 // Compile turns the rules of one event source in spec into a runnable
@@ -85,7 +87,7 @@ func Compile(spec *Spec, opt Options) (*Ruleset, []Diagnostic, error) {
 	if c.coversAllRules(opt.Source) {
 		c.warnUnused()
 	}
-	return rs, c.diags, c.err()
+	return rs, c.sorted(), c.err()
 }
 
 // Validate compiles the rules of every source in spec against the catalog
@@ -116,7 +118,7 @@ func Validate(spec *Spec, cat *field.Catalog) ([]Diagnostic, error) {
 		}
 	}
 	c.warnUnused()
-	return c.diags, c.err()
+	return c.sorted(), c.err()
 }
 
 func newCompiler(spec *Spec, opt *Options) *compiler {
@@ -144,18 +146,55 @@ func (c *compiler) source(opt Options) *Ruleset {
 	c.opt = opt
 	c.checks = checkCompiler{cat: opt.Catalog, source: opt.Source, binder: opt.Binder}
 	rs := &Ruleset{source: opt.Source, matching: opt.Matching, runnable: opt.Binder != nil}
+	c.shared = sharedChecks{epoch: &rs.epoch, uses: map[string]int{}, preds: map[string]pred{}}
+	var prepared []*preparedRule
 	for i := range c.spec.Rules {
 		r := &c.spec.Rules[i]
 		if r.Source != opt.Source {
 			continue
 		}
-		if cr := c.rule(r); cr != nil {
+		if p := c.prepare(r); p != nil {
+			prepared = append(prepared, p)
+			c.shared.count(p.tree)
+		}
+	}
+	for _, p := range prepared {
+		if cr := c.rule(p); cr != nil {
 			rs.rules = append(rs.rules, cr)
-			c.usedLists(r.ListRefs)
+			c.usedLists(p.rule.ListRefs)
 		}
 	}
 	rs.index(opt, c.all)
 	return rs
+}
+
+// preparedRule is a rule whose condition is parsed, with macros inlined
+// and event types computed.
+type preparedRule struct {
+	rule  *Rule
+	tree  syntax.Expr // without the checks the index decides; nil if none is left
+	full  syntax.Expr // the whole condition
+	types typeSet
+}
+
+// sorted returns the diagnostics in file order: by file (in the order the
+// spec read them), line and column.
+func (c *compiler) sorted() []Diagnostic {
+	rank := map[string]int{}
+	for i, f := range c.spec.Files {
+		rank[f] = i
+	}
+	sort.SliceStable(c.diags, func(i, j int) bool {
+		a, b := c.diags[i].Pos, c.diags[j].Pos
+		if a.File != b.File {
+			return rank[a.File] < rank[b.File]
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		return a.Column < b.Column
+	})
+	return c.diags
 }
 
 func (c *compiler) err() error {
@@ -207,7 +246,9 @@ func (c *compiler) parseMacros() {
 }
 
 // rule compiles one rule, or reports why it cannot and returns nil.
-func (c *compiler) rule(r *Rule) *CompiledRule {
+// prepare parses a rule's condition, inlines its macros and computes its
+// event types, or reports why it cannot and returns nil.
+func (c *compiler) prepare(r *Rule) *preparedRule {
 	tree, err := syntax.Parse(r.Expanded, syntax.MaxDepth(c.opt.MaxDepth))
 	if err != nil {
 		var list syntax.ErrorList
@@ -228,7 +269,13 @@ func (c *compiler) rule(r *Rule) *CompiledRule {
 		c.errorf(r.ConditionPos, "rule %q: %v", r.Name, err)
 		return nil
 	}
-	cond, err := c.expr(dropIndexedChecks(tree, types))
+	return &preparedRule{rule: r, tree: dropIndexedChecks(tree, types), full: tree, types: types}
+}
+
+// rule compiles a prepared rule, or reports why it cannot and returns nil.
+func (c *compiler) rule(p *preparedRule) *CompiledRule {
+	r, types := p.rule, p.types
+	cond, err := c.expr(p.tree)
 	if err != nil {
 		if c.skipUnknown(r, err) {
 			return nil
@@ -255,7 +302,7 @@ func (c *compiler) rule(r *Rule) *CompiledRule {
 		}
 		return nil
 	}
-	c.warnDeprecated(r, tree)
+	c.warnDeprecated(r, p.full)
 	return &CompiledRule{Rule: r, cond: cond, types: types, out: out}
 }
 
@@ -337,6 +384,10 @@ func (c *compiler) expr(e syntax.Expr) (pred, error) {
 		}
 		return func() bool { return !p() }, nil
 	case *syntax.Check:
+		key := n.String()
+		if p, ok := c.shared.preds[key]; ok {
+			return p, nil
+		}
 		p, err := c.checks.check(n)
 		if err != nil {
 			var pe *posError
@@ -345,7 +396,7 @@ func (c *compiler) expr(e syntax.Expr) (pred, error) {
 			}
 			return nil, &checkError{check: n, pos: pe}
 		}
-		return p, nil
+		return c.shared.share(key, p), nil
 	case *syntax.MacroRef:
 		return nil, fmt.Errorf("undefined macro %s", n.Name)
 	}

@@ -180,3 +180,44 @@ func TestAlert(t *testing.T) {
 		t.Errorf("tags (-want +got):\n%s", diff)
 	}
 }
+
+// TestSharedChecksFollowEvents runs rules that share checks over a series
+// of events: a result kept from one event must never serve the next.
+func TestSharedChecksFollowEvents(t *testing.T) {
+	rs, src := compileText(t, `
+- macro: shell
+  condition: proc.name in (bash, sh)
+- rule: shell
+  desc: d
+  condition: evt.type = execve and shell
+  output: o
+  priority: WARNING
+- rule: root shell
+  desc: d
+  condition: evt.type = execve and shell and user.name = root
+  output: o
+  priority: WARNING
+- rule: not a shell
+  desc: d
+  condition: evt.type = execve and not shell
+  output: o
+  priority: WARNING
+`, rules.Options{Matching: rules.MatchAll})
+	tests := []struct {
+		comm, user string
+		want       []string
+	}{
+		{"bash", "root", []string{"shell", "root shell"}},
+		{"ls", "root", []string{"not a shell"}},
+		{"sh", "alice", []string{"shell"}},
+		{"sh", "alice", []string{"shell"}},
+		{"cat", "alice", []string{"not a shell"}},
+		{"bash", "root", []string{"shell", "root shell"}},
+	}
+	for i, tt := range tests {
+		src.cur = &synthEvent{typ: 293, comm: tt.comm, user: tt.user}
+		if diff := cmp.Diff(tt.want, names(rs.Match(293, nil))); diff != "" {
+			t.Errorf("event %d (%s by %s) (-want +got):\n%s", i, tt.comm, tt.user, diff)
+		}
+	}
+}

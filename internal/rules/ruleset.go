@@ -17,9 +17,6 @@ type CompiledRule struct {
 // order.
 func (r *CompiledRule) EventTypes() []event.Type { return r.types.types() }
 
-// Match tests the rule on the event its source is at.
-func (r *CompiledRule) Match() bool { return r.cond() }
-
 // Ruleset is the compiled rules of one event source, indexed by event
 // type: an event is only tested against the rules that can match its
 // type. A Ruleset reads its source's current event through the extractors
@@ -32,6 +29,7 @@ type Ruleset struct {
 	byType   [][]*CompiledRule // the rules that run, by event type
 	needed   typeSet
 	active   int
+	epoch    uint64 // counts Match calls: the shared checks' cache key
 }
 
 // index builds the event-type index of the rules that run: enabled, and at
@@ -71,6 +69,7 @@ func (rs *Ruleset) Match(t event.Type, dst []*CompiledRule) []*CompiledRule {
 	if int(t) >= len(rs.byType) || !rs.runnable {
 		return dst
 	}
+	rs.epoch++
 	for _, r := range rs.byType[t] {
 		if r.cond() {
 			dst = append(dst, r)
