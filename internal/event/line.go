@@ -99,12 +99,12 @@ func (l *Lines) AppendJSON(dst []byte, num uint64, e *Event, comm string) []byte
 	dst = append(dst, `,"evt.dir":"`...)
 	dst = append(dst, e.Dir().String()...)
 	dst = append(dst, `","evt.type":`...)
-	dst = appendJSONString(dst, e.TypeName())
+	dst = AppendJSONString(dst, e.TypeName())
 	dst = append(dst, `,"thread.tid":`...)
 	dst = strconv.AppendInt(dst, e.TID(), 10)
 	dst = append(dst, `,"proc.name":`...)
 	if comm != "" {
-		dst = appendJSONString(dst, comm)
+		dst = AppendJSONString(dst, comm)
 	} else {
 		dst = append(dst, "null"...)
 	}
@@ -120,7 +120,7 @@ func (l *Lines) AppendJSON(dst []byte, num uint64, e *Event, comm string) []byte
 			dst = append(dst, ',')
 		}
 		name, _, _ := TextParam(e.Type(), i)
-		dst = appendJSONString(dst, name)
+		dst = AppendJSONString(dst, name)
 		dst = append(dst, ':')
 		start := len(dst)
 		dst = p.AppendValue(dst, e, i)
@@ -147,42 +147,5 @@ func escapeJSONTail(dst []byte, start int) []byte {
 	}
 	// Rare: copy the raw text aside and escape it back.
 	raw := append([]byte(nil), tail...)
-	return appendJSONString(dst[:start], string(raw))
-}
-
-const hexDigits = "0123456789abcdef"
-
-// appendJSONString appends s as a JSON string. Invalid UTF-8 bytes become
-// U+FFFD, as encoding/json does.
-func appendJSONString(dst []byte, s string) []byte {
-	dst = append(dst, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case c == '"' || c == '\\':
-				dst = append(dst, '\\', c)
-			case c == '\n':
-				dst = append(dst, '\\', 'n')
-			case c == '\r':
-				dst = append(dst, '\\', 'r')
-			case c == '\t':
-				dst = append(dst, '\\', 't')
-			case c < 0x20:
-				dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			default:
-				dst = append(dst, c)
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			dst = append(dst, `\ufffd`...)
-		} else {
-			dst = append(dst, s[i:i+size]...)
-		}
-		i += size
-	}
-	return append(dst, '"')
+	return AppendJSONString(dst[:start], string(raw))
 }

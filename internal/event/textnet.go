@@ -2,6 +2,7 @@ package event
 
 import (
 	"encoding/binary"
+	"net/netip"
 	"strconv"
 )
 
@@ -17,6 +18,21 @@ import (
 //     both IPv4-mapped (or all zeros) prints as an IPv4 tuple. A unix tuple
 //     prints the two kernel pointers in lower-case hex and the path:
 //     "ffff9b57d8d6a000->ffff9b57d8d6b400 /run/x.sock".
+
+// AppendAddr appends a as sysdig and Falco print addresses: IPv4 as a
+// dotted quad, IPv6 as glibc's inet_ntop does (see appendIPv6). It appends
+// nothing for the zero Addr.
+func AppendAddr(dst []byte, a netip.Addr) []byte {
+	switch {
+	case !a.IsValid():
+		return dst
+	case a.Is4():
+		b := a.As4()
+		return appendIPv4(dst, b[:])
+	}
+	b := a.As16()
+	return appendIPv6(dst, b[:])
+}
 
 // appendIPv4 appends a dotted quad.
 func appendIPv4(dst []byte, a []byte) []byte {

@@ -2,9 +2,7 @@ package rules
 
 import (
 	"math"
-	"net/netip"
 	"strconv"
-	"unicode/utf8"
 
 	"peregrine/internal/event"
 	"peregrine/internal/field"
@@ -85,12 +83,12 @@ func appendValueText(dst []byte, v field.Value, f *field.Field) []byte {
 	case field.KindFloat:
 		return appendCFloat(dst, math.Float64frombits(v.N))
 	case field.KindIP:
-		return appendAddr(dst, v.IP)
+		return event.AppendAddr(dst, v.IP)
 	case field.KindNet:
 		if !v.Net.IsValid() {
 			return dst
 		}
-		dst = appendAddr(dst, v.Net.Addr())
+		dst = event.AppendAddr(dst, v.Net.Addr())
 		dst = append(dst, '/')
 		return strconv.AppendInt(dst, int64(v.Net.Bits()), 10)
 	}
@@ -155,72 +153,6 @@ func appendCFloat(dst []byte, f float64) []byte {
 	return strconv.AppendFloat(dst, f, 'f', 1, 64)
 }
 
-// appendAddr appends an address as inet_ntop writes it: IPv4 in dotted
-// decimal; IPv6 in lower-case hex groups with the longest run of two or
-// more zero groups (the first of equal runs) written "::", and with the
-// last 32 bits in dotted decimal for ::a.b.c.d and ::ffff:a.b.c.d.
-func appendAddr(dst []byte, a netip.Addr) []byte {
-	if !a.IsValid() {
-		return dst
-	}
-	if a.Is4() {
-		b := a.As4()
-		return appendDotted(dst, b[:])
-	}
-	b := a.As16()
-	var w [8]uint16
-	for i := range w {
-		w[i] = uint16(b[2*i])<<8 | uint16(b[2*i+1])
-	}
-	bestBase, bestLen := -1, 0
-	for i := 0; i < 8; {
-		if w[i] != 0 {
-			i++
-			continue
-		}
-		j := i
-		for j < 8 && w[j] == 0 {
-			j++
-		}
-		if j-i > bestLen {
-			bestBase, bestLen = i, j-i
-		}
-		i = j
-	}
-	if bestLen < 2 {
-		bestBase = -1
-	}
-	for i := 0; i < 8; i++ {
-		if bestBase >= 0 && i >= bestBase && i < bestBase+bestLen {
-			if i == bestBase {
-				dst = append(dst, ':')
-			}
-			continue
-		}
-		if i != 0 {
-			dst = append(dst, ':')
-		}
-		if i == 6 && bestBase == 0 && (bestLen == 6 || bestLen == 5 && w[5] == 0xffff) {
-			return appendDotted(dst, b[12:])
-		}
-		dst = strconv.AppendUint(dst, uint64(w[i]), 16)
-	}
-	if bestBase >= 0 && bestBase+bestLen == 8 {
-		dst = append(dst, ':')
-	}
-	return dst
-}
-
-func appendDotted(dst []byte, b []byte) []byte {
-	for i, x := range b {
-		if i > 0 {
-			dst = append(dst, '.')
-		}
-		dst = strconv.AppendUint(dst, uint64(x), 10)
-	}
-	return dst
-}
-
 // appendValueJSON appends v as a JSON value, typed as Falco writes the
 // output_fields of an alert: numbers and booleans as JSON numbers and
 // booleans (numbers printed in hex or padded stay strings, as libsinsp's
@@ -241,7 +173,7 @@ func appendValueJSON(dst []byte, v field.Value, f *field.Field) []byte {
 	}
 	switch v.Kind {
 	case field.KindString:
-		return appendJSONString(dst, v.B)
+		return event.AppendJSONString(dst, v.B)
 	case field.KindBytes:
 		dst = append(dst, '"')
 		for _, c := range bufferText(v.B) {
@@ -277,49 +209,6 @@ func appendJSONFloat(dst []byte, f float64) []byte {
 		}
 	}
 	return append(dst, ".0"...)
-}
-
-// appendJSONString appends s as a JSON string: '"' and '\' escaped, control
-// characters as \b \f \n \r \t or \u00xx, other bytes as they are, and each
-// byte that is not part of valid UTF-8 replaced by U+FFFD.
-func appendJSONString(dst []byte, s []byte) []byte {
-	const hex = "0123456789abcdef"
-	dst = append(dst, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= utf8.RuneSelf {
-			r, n := utf8.DecodeRune(s[i:])
-			if r == utf8.RuneError && n == 1 {
-				dst = append(dst, "\ufffd"...)
-			} else {
-				dst = append(dst, s[i:i+n]...)
-			}
-			i += n
-			continue
-		}
-		switch c {
-		case '"', '\\':
-			dst = append(dst, '\\', c)
-		case '\b':
-			dst = append(dst, '\\', 'b')
-		case '\f':
-			dst = append(dst, '\\', 'f')
-		case '\n':
-			dst = append(dst, '\\', 'n')
-		case '\r':
-			dst = append(dst, '\\', 'r')
-		case '\t':
-			dst = append(dst, '\\', 't')
-		default:
-			if c < 0x20 {
-				dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-			} else {
-				dst = append(dst, c)
-			}
-		}
-		i++
-	}
-	return append(dst, '"')
 }
 
 // appendText appends the values of o (from o.extract) as an output

@@ -3,6 +3,7 @@ package rules
 import (
 	"math"
 	"net/netip"
+	"peregrine/internal/event"
 	"strings"
 	"testing"
 
@@ -81,8 +82,8 @@ func TestAppendAddr(t *testing.T) {
 		"192.168.0.255":    "192.168.0.255",
 	}
 	for in, want := range cases {
-		if got := string(appendAddr(nil, netip.MustParseAddr(in))); got != want {
-			t.Errorf("appendAddr(%s) = %s, want %s", in, got, want)
+		if got := string(event.AppendAddr(nil, netip.MustParseAddr(in))); got != want {
+			t.Errorf("AppendAddr(%s) = %s, want %s", in, got, want)
 		}
 	}
 }
