@@ -11,6 +11,7 @@ import (
 
 // format is a compiled output format.
 type format struct {
+	lenient bool // a leading '*' (see syntax.Format)
 	parts   []formatPart
 	fields  []formatPart // one per distinct token, in order of first use
 	scratch []field.Value
@@ -28,12 +29,15 @@ type formatPart struct {
 const notAvailable = "<NA>"
 
 // output compiles the output format of r.
-func (c *compiler) output(r *Rule) (*format, error) {
+func (c *compiler) output(r *Rule) (*format, error) { return c.format(r.Output) }
+
+// format compiles an output format.
+func (c *compiler) format(text string) (*format, error) {
 	known := func(name string) bool {
 		_, _, ok := c.opt.Catalog.Lookup(c.opt.Source, name)
 		return ok
 	}
-	f, err := syntax.ParseFormat(r.Output, syntax.KnownFields(known))
+	f, err := syntax.ParseFormat(text, syntax.KnownFields(known))
 	if err != nil {
 		var list syntax.ErrorList
 		if errors.As(err, &list) && len(list) > 0 {
@@ -41,7 +45,7 @@ func (c *compiler) output(r *Rule) (*format, error) {
 		}
 		return nil, err
 	}
-	out := &format{scratch: make([]field.Value, 0, 16)}
+	out := &format{scratch: make([]field.Value, 0, 16), lenient: f.Lenient}
 	seen := map[string]bool{}
 	for _, p := range f.Parts {
 		if p.Operand == nil {
