@@ -8,11 +8,19 @@ import (
 // thread_table_size).
 const DefaultMaxThreads = 262144
 
+// DefaultMaxFDs is the default size limit of a process's descriptor table
+// (libsinsp's fd table size).
+const DefaultMaxFDs = 4096
+
 // Options configure a [State].
 type Options struct {
 	// MaxThreads bounds the thread table; past it the least recently
 	// active threads are evicted. 0 means DefaultMaxThreads.
 	MaxThreads int
+	// MaxFDs bounds the descriptor table of each process; descriptors
+	// created past it are not tracked (counted in Stats.FDsDropped).
+	// 0 means DefaultMaxFDs.
+	MaxFDs int
 }
 
 // Stats count what a State did. Misses are events that referred to a
@@ -29,6 +37,13 @@ type Stats struct {
 	FDsRemoved     uint64
 	Containers     int    // containers seen
 	OutOfOrder     uint64 // events older than the one before them
+
+	// ThreadsReplaced counts threads removed because a new thread took
+	// their id while they were still in the table (their exit was lost:
+	// pid reuse).
+	ThreadsReplaced uint64
+	FDs             int    // descriptors in the tables now
+	FDsDropped      uint64 // descriptors not tracked: their process had MaxFDs
 }
 
 // Bootstrap is what a State starts from: the machine at capture start (a
@@ -58,6 +73,7 @@ type State struct {
 	containers map[string]*Container
 	cur        current
 	stats      Stats
+	upd        updater // see update.go
 }
 
 // current is the event being applied or just applied, and what it refers
@@ -74,6 +90,9 @@ type current struct {
 func New(opts Options) *State {
 	if opts.MaxThreads <= 0 {
 		opts.MaxThreads = DefaultMaxThreads
+	}
+	if opts.MaxFDs <= 0 {
+		opts.MaxFDs = DefaultMaxFDs
 	}
 	return &State{
 		opts:       opts,

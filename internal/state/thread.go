@@ -25,11 +25,11 @@ type Thread struct {
 	// hex digits for container runtimes that use them, "" on the host.
 	Container string
 
-	UID, GID  uint32
-	EUID      uint32 // effective uid: libs reports it as user.uid
-	LoginUID  uint32 // event.NoLoginUID when none
-	TTY       uint32
-	FDLimit   int64
+	UID, GID                                   uint32
+	EUID                                       uint32 // effective uid: libs reports it as user.uid
+	LoginUID                                   uint32 // event.NoLoginUID when none
+	TTY                                        uint32
+	FDLimit                                    int64
 	CapInheritable, CapPermitted, CapEffective uint64
 	ExeIno                                     uint64
 	ExeInoCtime, ExeInoMtime                   uint64 // ns since the epoch
@@ -49,6 +49,11 @@ type Thread struct {
 
 	// Proc holds what the threads of a process share.
 	Proc *Proc
+
+	// Bookkeeping of the state engine (purge.go).
+	lruPrev, lruNext *Thread // recency list, most recent first
+	children         int32   // threads in the table whose PTID is this TID
+	inverted         bool    // added by its own clone exit, before its parent's
 }
 
 // ThreadFlags are properties of a thread's executable and life.
@@ -62,6 +67,12 @@ const (
 	ExeFromMemfd                          // the executable is a memfd (fileless execution)
 	Exited                                // the thread has exited; it is purged soon
 	FromProcList                          // known from the process list at start, not from its clone
+	// Incomplete marks a thread the state met in an event without
+	// knowing it (not in the process list, clone not seen). As libsinsp
+	// does, it has Comm and Exe "<NA>", PID its TID, PTID -1 and UID and
+	// GID 0xffffffff until an execve tells more.
+	Incomplete
+	Reaper // the process adopts orphaned descendants (prctl PR_SET_CHILD_SUBREAPER)
 )
 
 // IsMain reports whether t is its process's main thread.
@@ -75,4 +86,6 @@ type Proc struct {
 	Cwd string
 	// Threads counts the live threads sharing this Proc.
 	Threads int
+
+	refs int // threads in the table sharing this Proc, live or exited
 }
