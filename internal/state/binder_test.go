@@ -262,7 +262,7 @@ func TestUnknownThread(t *testing.T) {
 			strings.HasPrefix(name, "group.") || strings.HasPrefix(name, "container.") ||
 			strings.HasPrefix(name, "fd.") || strings.HasPrefix(name, "k8s.") ||
 			(strings.HasPrefix(name, "thread.") &&
-			name != "thread.tid" && name != "thread.exectime") {
+				name != "thread.tid" && name != "thread.exectime") {
 			t.Errorf("%s has a value for an unknown thread", name)
 		}
 	}
