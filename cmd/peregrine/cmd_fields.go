@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"peregrine/internal/field"
+	"peregrine/internal/state"
 )
 
 func newFieldsCmd() *cobra.Command {
@@ -36,10 +37,12 @@ written field.arg (evt.arg.fd, k8s.pod.label.app). The other flags: filter-only
 (conditions only), print-only (outputs only), table-only (not in rules),
 no-rhs (not on the right of a field comparison), no-transformer, deprecated.
 
-These are the fields rules may name. Which of them an event source gives values
-for comes with the sources themselves: the syscall fields with the state engine
-(issue [3]), ka.* and ct.* with the Kubernetes audit and CloudTrail sources; this
-command will then mark the fields each source implements.`,
+These are the fields rules may name. The VALUES column (the implemented member
+in JSON) says which of them Peregrine gives values for: "yes" for the syscall
+fields the state engine extracts, "not yet" for those whose data it does not
+have (DNS names, the k8smeta plugin's Kubernetes metadata ...) and, until their
+sources land, for the k8s_audit and aws_cloudtrail fields. Rules that use a
+field without values still load; its checks are false.`,
 		Example: `  peregrine fields
   peregrine fields proc.a
   peregrine fields --source k8s_audit 'ka.req.pod.*'
@@ -62,7 +65,7 @@ command will then mark the fields each source implements.`,
 			if err != nil {
 				return usageError{fmt.Errorf("fields: %w", err)}
 			}
-			return writeFields(cmd.OutOrStdout(), fields, output, nil)
+			return writeFields(cmd.OutOrStdout(), fields, output, state.Implemented)
 		},
 	}
 	cmd.Flags().StringVar(&source, "source", "", "list only the fields of this event source")

@@ -98,10 +98,18 @@ var fdBindings = map[string]bindFunc{
 		buf := make([]byte, 0, 256)
 		return func(dst []field.Value) []field.Value {
 			e, t, fd, ok := b.curFD()
-			// The state keeps no raw name of open descriptors: only the
-			// call that tried to open one has it.
-			if !ok || fd != nil {
+			if !ok {
 				return dst
+			}
+			// The state keeps no raw name of open descriptors: only the
+			// call that opened one has it, as given.
+			if fd != nil {
+				raw, ok := openedPath(e)
+				if !ok {
+					return dst
+				}
+				buf = squeezeSlashes(append(buf[:0], raw...))
+				return append(dst, field.String(buf))
 			}
 			var found bool
 			buf, found = b.appendCreatorName(buf[:0], e, t, true)
@@ -288,6 +296,17 @@ func (b *Binder) appendCreatorName(dst []byte, e *event.Event, t *Thread, raw bo
 		return append(dst, p...), true
 	}
 	return dst, true
+}
+
+// openedPath returns the path an open-family exit event was given.
+func openedPath(e *event.Event) ([]byte, bool) {
+	switch e.Type() {
+	case typeOpenX, typeCreatX, typeOpenatNewX, typeOpenat2X:
+		return argStr(e, "name")
+	case typeOpenByHandleAtX:
+		return argStr(e, "path")
+	}
+	return nil, false
 }
 
 // dirName is fd.directory's part of a file path: up to the last slash, or

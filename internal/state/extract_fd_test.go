@@ -34,7 +34,7 @@ func fdScenarios() []scenario {
 				{"fd.l4proto", v("<NA>")},
 				{"fd.sockfamily", nil},
 				{"fd.is_server", v("false")},
-				{"fd.nameraw", nil},
+				{"fd.nameraw", v("/etc/hosts")},
 				{"fd.types[3]", v("file")},
 				{"fd.types[1]", v("pipe")},
 				{"fd.types[42]", nil},
@@ -69,6 +69,23 @@ func fdScenarios() []scenario {
 				{"fd.nameraw", v("x/../y.txt")},
 				{"fd.directory", v("/tmp")},
 			},
+		},
+		{
+			name: "openat of a known file: the path as given",
+			setup: func(t testing.TB, f *fixture) {
+				f.at(t, typeOpenatNewX, 17497, 3, openatParams(3, atFDCWD, "../..//etc/hosts", 1, 0))
+			},
+			cases: []fieldCase{
+				{"fd.nameraw", v("../../etc/hosts")},
+				{"fd.name", v("/etc/hosts")},
+			},
+		},
+		{
+			name: "a read: no raw name once opened",
+			setup: func(t testing.TB, f *fixture) {
+				f.at(t, typeReadX, 17497, 3, ioParams(1, "x", 3))
+			},
+			cases: []fieldCase{{"fd.nameraw", nil}, {"fd.name", v("/etc/hosts")}},
 		},
 		{
 			name: "a directory",
