@@ -60,7 +60,9 @@ func NewBinder(s *State, opt BinderOptions) *Binder {
 	if b.loc == nil {
 		b.loc = time.Local
 	}
-	b.printer = event.Printer{Resolver: opt.Resolver, BufLimit: event.DefaultBufLimit}
+	// Buffers are rendered whole, as libsinsp renders them for fields;
+	// the 80-byte cut is sysdig's default line, not the field's value.
+	b.printer = event.Printer{Resolver: opt.Resolver}
 	return b
 }
 

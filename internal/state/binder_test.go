@@ -234,9 +234,9 @@ func TestNoEvent(t *testing.T) {
 	}
 }
 
-// TestUnknownThread checks the fields of an event whose thread the state
+// TestBinderUnknownThread checks the fields of an event whose thread the state
 // does not know: only the event's own fields have values.
-func TestUnknownThread(t *testing.T) {
+func TestBinderUnknownThread(t *testing.T) {
 	f := newFixture(t)
 	f.at(t, typeOpenX, 999, 3, openParams(3, "/etc/hosts", 1, 0))
 	has := map[string]bool{}

@@ -211,8 +211,10 @@ func fdNameText(part namePart, withContainer bool) bindFunc {
 				buf = append(buf, ':')
 			}
 			start := len(buf)
+			// A connect that failed names its socket by the tuple it
+			// tried (fd.name only, as in libsinsp).
 			failedConnect := false
-			if fd != nil && e.Type() == typeConnectX {
+			if fd != nil && part == nameWhole && e.Type() == typeConnectX {
 				res, ok := returnValue(e)
 				failedConnect = ok && res < 0
 			}

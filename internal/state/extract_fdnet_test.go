@@ -133,6 +133,8 @@ func fdNetScenarios() []scenario {
 			},
 			cases: []fieldCase{
 				{"fd.name", v("10.0.0.1:40000->10.0.0.9:80")},
+				{"fd.containername", v(":10.0.0.1:40000->10.0.0.9:80")},
+				{"fd.directory", nil}, // a socket has none, whatever the call tried
 				{"fd.cip", v("10.0.0.1")},
 				{"evt.res", v("ECONNREFUSED")},
 				{"evt.count.error.net", v("1")},

@@ -84,7 +84,7 @@ var lineageBindings = map[string]bindFunc{
 	"proc.pexe":     parentValue(func(_ *State, p *Thread) (field.Value, bool) { return str(p.Exe), true }),
 	"proc.pexepath": parentValue(func(_ *State, p *Thread) (field.Value, bool) { return str(p.ExePath), true }),
 	"proc.pvpid":    parentValue(func(_ *State, p *Thread) (field.Value, bool) { return field.Int(p.VPID), p.VPID >= 0 }),
-	"proc.ppid.ts":  parentValue(func(_ *State, p *Thread) (field.Value, bool) { return timeValue(p.CloneTS), p.CloneTS != 0 }),
+	"proc.ppid.ts":  parentValue(func(_ *State, p *Thread) (field.Value, bool) { return timeValue(startTS(p)), startTS(p) != 0 }),
 	"proc.pcmdline": parentText(appendCmdline),
 	"proc.ppid.duration": simple(func(b *Binder) field.Extractor {
 		return func(dst []field.Value) []field.Value {
@@ -96,7 +96,7 @@ var lineageBindings = map[string]bindFunc{
 			if p == nil {
 				return dst
 			}
-			return appendSince(dst, e.Timestamp(), p.CloneTS)
+			return appendSince(dst, e.Timestamp(), startTS(p))
 		}
 	}),
 	"proc.aname":    ancestorField(func(a *Thread) string { return a.Comm }),

@@ -74,8 +74,9 @@ var procBindings = map[string]bindFunc{
 	// and from the start of the pid namespace to that change, as libsinsp
 	// computes them at exec time.
 	"proc.exe_ino.ctime_duration_proc_start": threadValue(func(t *Thread) (field.Value, bool) {
-		ok := t.CloneTS != 0 && t.ExeInoCtime != 0 && t.CloneTS >= t.ExeInoCtime
-		return timeValue(t.CloneTS - t.ExeInoCtime), ok
+		start := startTS(t)
+		ok := start != 0 && t.ExeInoCtime != 0 && start >= t.ExeInoCtime
+		return timeValue(start - t.ExeInoCtime), ok
 	}),
 	"proc.exe_ino.ctime_duration_pidns_start": threadValue(func(t *Thread) (field.Value, bool) {
 		ok := t.PidnsInitStart != 0 && t.ExeInoCtime > t.PidnsInitStart
@@ -85,7 +86,7 @@ var procBindings = map[string]bindFunc{
 		return field.Uint(t.PidnsInitStart), t.PidnsInitStart != 0
 	}),
 	"proc.pid.ts": threadValue(func(t *Thread) (field.Value, bool) {
-		return timeValue(t.CloneTS), t.CloneTS != 0
+		return timeValue(startTS(t)), startTS(t) != 0
 	}),
 	"proc.duration": bindDuration,
 	"proc.fdopencount": threadValue(func(t *Thread) (field.Value, bool) {
@@ -262,8 +263,19 @@ func bindDuration(b *Binder, f *field.Field, arg field.Arg) (field.Extractor, er
 		if t == nil || e == nil {
 			return dst
 		}
-		return appendSince(dst, e.Timestamp(), t.CloneTS)
+		return appendSince(dst, e.Timestamp(), startTS(t))
 	}, nil
+}
+
+// startTS returns when thread t started, 0 when unknown: a thread known
+// only from a capture's process list has the capture's start as its
+// CloneTS, not its own start (the list does not record it), so libsinsp
+// and we give its start-time fields no value.
+func startTS(t *Thread) uint64 {
+	if t.Flags&FromProcList != 0 {
+		return 0
+	}
+	return t.CloneTS
 }
 
 // appendSince appends ts-start as a duration, nothing when start is

@@ -87,6 +87,22 @@ func procScenarios() []scenario {
 			},
 		},
 		{
+			name: "processes known from the capture's process list: no start time",
+			setup: func(t testing.TB, f *fixture) {
+				f.at(t, typeOpenX, 17497, 3, openParams(3, "/etc/hosts", 1, 0))
+				f.s.threads[17497].Flags |= FromProcList
+				f.s.threads[3200].Flags |= FromProcList
+			},
+			cases: []fieldCase{
+				{"proc.duration", nil},
+				{"proc.pid.ts", nil},
+				{"proc.ppid.ts", nil},
+				{"proc.ppid.duration", nil},
+				{"proc.exe_ino.ctime_duration_proc_start", nil},
+				{"proc.exe_ino.ctime_duration_pidns_start", v(ns(70 * nsPerSecond))},
+			},
+		},
+		{
 			name: "a process that started after the event (out of order)",
 			setup: func(t testing.TB, f *fixture) {
 				f.at(t, typeOpenX, 17497, 3, openParams(3, "/etc/hosts", 1, 0))
