@@ -36,7 +36,6 @@ func (s *State) Bootstrap(b Bootstrap) {
 		}
 		setCwd(s, pr, p.Cwd)
 	}
-	s.countChildren()
 	for _, l := range b.FDs {
 		t := s.threads[l.TID]
 		if t == nil {
@@ -99,18 +98,6 @@ func (s *State) bootThread(p *event.Process, procs map[int64]*Proc) {
 	t.Proc = pr
 	if s.addThread(t) {
 		s.setContainer(t)
-	}
-}
-
-// countChildren recounts, for each thread, the threads whose parent it is.
-func (s *State) countChildren() {
-	for _, t := range s.threads {
-		t.children = 0
-	}
-	for _, t := range s.threads {
-		if p := s.threads[t.PTID]; p != nil && p != t {
-			p.children++
-		}
 	}
 }
 

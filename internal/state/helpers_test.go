@@ -117,6 +117,9 @@ func sockaddr(addr string, port uint16) raw {
 	return binary.LittleEndian.AppendUint16(out, port)
 }
 
+// mustAddr parses an IP address.
+func mustAddr(s string) netip.Addr { return netip.MustParseAddr(s) }
+
 // unixAddr encodes a unix socket address.
 func unixAddr(path string) raw {
 	return append(append([]byte{event.FamilyUnix}, path...), 0)

@@ -45,6 +45,13 @@ func paramBytes(e *event.Event, i int) []byte {
 	return v.Raw
 }
 
+// paramRaw returns the bytes of parameter i and whether the event carries
+// it at all (it may be empty: an empty list, no value).
+func paramRaw(e *event.Event, i int) ([]byte, bool) {
+	v, ok := e.Value(i)
+	return v.Raw, ok
+}
+
 // paramValue returns parameter i when the event carries it non-empty.
 func paramValue(e *event.Event, i int) (event.Value, bool) {
 	v, ok := e.Value(i)

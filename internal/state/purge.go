@@ -88,10 +88,12 @@ const noID = 0xffffffff
 // evicting the least recently active threads past MaxThreads. It reports
 // false, and forgets t, when nothing can be evicted.
 func (s *State) addThread(t *Thread) bool {
+	// Hold t's Proc while making room: an evicted thread may share it.
+	t.Proc.refs++
 	for len(s.threads) >= s.opts.MaxThreads {
 		if !s.evictOne() {
 			s.stats.ThreadsEvicted++
-			if t.Proc.refs == 0 {
+			if t.Proc.refs--; t.Proc.refs == 0 {
 				s.releaseProc(t.Proc)
 			}
 			s.freeThread(t)
@@ -99,13 +101,10 @@ func (s *State) addThread(t *Thread) bool {
 		}
 	}
 	s.threads[t.TID] = t
-	t.Proc.refs++
 	if t.Flags&Exited == 0 {
 		t.Proc.Threads++
 	}
-	if p := s.threads[t.PTID]; p != nil && p != t {
-		p.children++
-	}
+	s.countChild(t.PTID, 1)
 	s.pushFront(t)
 	s.stats.ThreadsAdded++
 	return true
@@ -129,7 +128,10 @@ func (s *State) evictOne() bool {
 // in libsinsp, an exited main thread stays while other threads of its
 // process live, and leaves with the last of them.
 func (s *State) removeThread(t *Thread, reaper int64, why removal) {
-	if why != removeEvicted && t.children > 0 {
+	if s.threads[t.TID] != t {
+		return
+	}
+	if why != removeEvicted && s.upd.children[t.TID] > 0 {
 		s.reparent(t, reaper)
 	}
 	p, pid, main := t.Proc, t.PID, t.IsMain()
@@ -146,7 +148,8 @@ func (s *State) removeThread(t *Thread, reaper int64, why removal) {
 		s.stats.ThreadsEvicted++
 	}
 	if !main && p.refs > 0 && p.Threads == 0 {
-		if m := s.threads[pid]; m != nil && m.Proc == p && m.Flags&Exited != 0 {
+		// (Never the current event's thread, which its handler still uses.)
+		if m := s.threads[pid]; m != nil && m.Proc == p && m.Flags&Exited != 0 && m != s.cur.thread {
 			s.removeThread(m, 0, removeExited)
 		}
 	}
@@ -158,9 +161,7 @@ func (s *State) removeThread(t *Thread, reaper int64, why removal) {
 func (s *State) unlinkThread(t *Thread) {
 	delete(s.threads, t.TID)
 	s.unlinkLRU(t)
-	if p := s.threads[t.PTID]; p != nil && p.children > 0 {
-		p.children--
-	}
+	s.countChild(t.PTID, -1)
 	pr := t.Proc
 	if t.Flags&Exited == 0 {
 		pr.Threads--
@@ -204,16 +205,10 @@ func (s *State) reparent(t *Thread, reaperTID int64) {
 			r.Flags |= Reaper
 		}
 	}
-	var moved int32
 	for _, c := range s.threads {
 		if c.PTID == t.TID && c != t {
-			c.PTID = to
-			moved++
+			s.setParent(c, to)
 		}
-	}
-	t.children = 0
-	if r != nil {
-		r.children += moved
 	}
 }
 
@@ -251,12 +246,24 @@ func (s *State) setParent(t *Thread, ptid int64) {
 	if t.PTID == ptid {
 		return
 	}
-	if p := s.threads[t.PTID]; p != nil && p.children > 0 {
-		p.children--
+	if s.threads[t.TID] == t {
+		s.countChild(t.PTID, -1)
+		s.countChild(ptid, 1)
 	}
 	t.PTID = ptid
-	if p := s.threads[ptid]; p != nil && p != t {
-		p.children++
+}
+
+// countChild adds d to the number of table threads whose parent is ptid.
+func (s *State) countChild(ptid int64, d int32) {
+	c := s.upd.children
+	if c == nil {
+		c = map[int64]int32{}
+		s.upd.children = c
+	}
+	if n := c[ptid] + d; n > 0 {
+		c[ptid] = n
+	} else {
+		delete(c, ptid)
 	}
 }
 

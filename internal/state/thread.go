@@ -52,7 +52,6 @@ type Thread struct {
 
 	// Bookkeeping of the state engine (purge.go).
 	lruPrev, lruNext *Thread // recency list, most recent first
-	children         int32   // threads in the table whose PTID is this TID
 	inverted         bool    // added by its own clone exit, before its parent's
 }
 

@@ -88,7 +88,7 @@ const (
 type updater struct {
 	ready   bool
 	started bool   // an event was applied: the capture's start is known
-	lastTS  uint64 // the latest timestamp seen
+	lastTS  uint64 // the timestamp of the previous event
 
 	// fdParam[t] is the index of the parameter naming the descriptor an
 	// event of type t acts on, -1 for none.
@@ -108,6 +108,10 @@ type updater struct {
 
 	// Recency list of the thread table, most recently active first.
 	head, tail *Thread
+
+	// children counts, by tid, the threads of the table whose parent it
+	// is (whether the parent is in the table or not).
+	children map[int64]int32
 
 	// Structures of removed threads and closed descriptors, reused.
 	freeThreads []*Thread
@@ -133,6 +137,9 @@ func (s *State) prepare() {
 		u.fdParam[t] = fdParamIndex(event.Type(t))
 	}
 	u.synthProc.FDs = NewFDTable()
+	if u.children == nil {
+		u.children = map[int64]int32{}
+	}
 	u.ready = true
 }
 
@@ -195,9 +202,8 @@ func (s *State) Update(e *event.Event) {
 	}
 	if ts < u.lastTS {
 		s.stats.OutOfOrder++
-	} else {
-		u.lastTS = ts
 	}
+	u.lastTS = ts
 	typ := e.Type()
 	info := typ.Info()
 	if info == nil {

@@ -357,7 +357,7 @@ func (s *State) applyDatagram(e *event.Event, typ event.Type, t *Thread) {
 	b := s.upd.buf[:0]
 	switch st.Family {
 	case event.FamilyInet, event.FamilyInet6:
-		if !setEnds(fd, st.SrcAddr, st.SrcPort, st.DstAddr, st.DstPort, false) {
+		if !setEnds(fd, st.SrcAddr, st.SrcPort, st.DstAddr, st.DstPort, true) {
 			return
 		}
 		if fd.L4Proto == event.L4Unknown {

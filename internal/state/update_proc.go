@@ -214,13 +214,7 @@ func (s *State) cloneChild(e *event.Event, tid int64, flags uint32) {
 
 // fillChild sets what a new thread takes from its clone exit event.
 func (s *State) fillChild(e *event.Event, t *Thread) {
-	setString(&t.Exe, paramStr(e, cpExe))
-	if comm := paramStr(e, cpComm); comm != nil {
-		setString(&t.Comm, comm)
-	} else {
-		t.Comm = t.Exe
-	}
-	setList(&t.Args, paramBytes(e, cpArgs))
+	s.setProgram(e, t, cpExe, cpComm, cpArgs)
 	t.FDLimit, _ = paramInt(e, cpFDLimit)
 	s.setMemory(e, t, cpPgftMaj)
 	if uid, ok := paramUint(e, cpUID); ok {
@@ -238,6 +232,24 @@ func (s *State) fillChild(e *event.Event, t *Thread) {
 	t.CloneTS = e.Timestamp()
 	if t.PID == 1 || t.VPID == 1 {
 		t.Flags |= Reaper
+	}
+}
+
+// setProgram sets the executable, command name and arguments an event
+// carries. Old events without comm name the thread after its executable,
+// as libsinsp does; parameters the event does not carry leave the thread
+// alone.
+func (s *State) setProgram(e *event.Event, t *Thread, exeIdx, commIdx, argsIdx int) {
+	if _, ok := paramRaw(e, exeIdx); ok {
+		setString(&t.Exe, paramStr(e, exeIdx))
+	}
+	if comm := paramStr(e, commIdx); comm != nil {
+		setString(&t.Comm, comm)
+	} else if _, ok := paramRaw(e, exeIdx); ok {
+		t.Comm = t.Exe
+	}
+	if args, ok := paramRaw(e, argsIdx); ok {
+		setList(&t.Args, args)
 	}
 }
 
@@ -333,14 +345,8 @@ func (s *State) applyExecve(e *event.Event, t *Thread) {
 		t.Flags &^= Exited
 		t.Proc.Threads++
 	}
-	setString(&t.Exe, paramStr(e, xpExe))
 	t.ExecTS = e.Timestamp()
-	if comm := paramStr(e, xpComm); comm != nil {
-		setString(&t.Comm, comm)
-	} else {
-		t.Comm = t.Exe
-	}
-	setList(&t.Args, paramBytes(e, xpArgs))
+	s.setProgram(e, t, xpExe, xpComm, xpArgs)
 	if pid, ok := paramInt(e, xpPID); ok {
 		t.PID = pid
 	}
