@@ -136,7 +136,7 @@ func (s *State) bootFD(in *event.FD) *FD {
 		b = append(b, in.Name...)
 	}
 	s.upd.buf = b
-	fd.Name = string(b)
+	fd.Name = s.intern(b)
 	return fd
 }
 
@@ -170,7 +170,7 @@ func (s *State) fixListedSockets() {
 			fd.Role = RoleServer
 			b := appendTuple(s.upd.buf[:0], fd)
 			s.upd.buf = b
-			setName(fd, b)
+			s.setName(fd, b)
 		}
 	}
 }

@@ -139,12 +139,12 @@ func appendPrintable(dst []byte, b []byte) []byte {
 	return dst
 }
 
-// setName stores the name built in b into fd, allocating only when it
-// changed, and reports whether it did.
-func setName(fd *FD, b []byte) bool {
+// setName stores the name built in b into fd and reports whether it
+// changed.
+func (s *State) setName(fd *FD, b []byte) bool {
 	if fd.Name == string(b) {
 		return false
 	}
-	fd.Name = string(b)
+	fd.Name = s.intern(b)
 	return true
 }

@@ -124,6 +124,29 @@ type updater struct {
 	synthProc Proc
 
 	buf []byte // scratch for names
+
+	// names interns descriptor names, so that a path opened again and
+	// again is one string; seenJSON maps container JSON already applied
+	// to its container. Both are bounded (internMax).
+	names    map[string]string
+	seenJSON map[string]string
+}
+
+// internMax bounds the intern tables; a full table starts over.
+const internMax = 4096
+
+// intern returns b as a string, shared with earlier equal names.
+func (s *State) intern(b []byte) string {
+	u := &s.upd
+	if str, ok := u.names[string(b)]; ok {
+		return str
+	}
+	if u.names == nil || len(u.names) >= internMax {
+		u.names = make(map[string]string, 256)
+	}
+	str := string(b)
+	u.names[str] = str
+	return str
 }
 
 // freeListMax bounds each free list.

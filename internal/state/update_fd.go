@@ -142,7 +142,7 @@ func (s *State) applyOpen(e *event.Event, typ event.Type, t *Thread) {
 	}
 	b := appendPath(s.upd.buf[:0], dir, name)
 	s.upd.buf = b
-	fd.Name = string(b)
+	fd.Name = s.intern(b)
 	s.addFD(t.Proc, n, fd)
 }
 
@@ -281,7 +281,7 @@ func (s *State) applyNamedFD(e *event.Event, typ event.Type, t *Thread) {
 		fd.Type = event.FDPidFD
 		b := strconv.AppendInt(append(s.upd.buf[:0], "/proc/"...), pid, 10)
 		s.upd.buf = b
-		fd.Name = string(b)
+		fd.Name = s.intern(b)
 		f, _ := paramUint(e, 2)
 		fd.OpenFlags = uint32(f)
 		s.addFD(t.Proc, n, fd)

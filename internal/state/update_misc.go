@@ -76,7 +76,9 @@ func (s *State) applyContainer(e *event.Event, typ event.Type) {
 	t := &s.upd.synth
 	*t = Thread{TID: -1, PID: -1, PTID: -1, VTID: -1, VPID: -1, SID: -1, VPGID: -1, PGID: -1,
 		Container: c.ID, LoginUID: event.NoLoginUID, Flags: Incomplete}
-	t.Comm = "container:" + c.ID
+	b := append(append(s.upd.buf[:0], "container:"...), c.ID...)
+	s.upd.buf = b
+	t.Comm = s.intern(b)
 	t.Exe = t.Comm
 	t.Proc = &s.upd.synthProc
 	s.cur.thread = t
@@ -114,10 +116,18 @@ func (s *State) containerFromJSON(raw []byte) *Container {
 	if raw == nil {
 		return nil
 	}
+	u := &s.upd
+	if id, ok := u.seenJSON[string(raw)]; ok && s.containers[id] != nil {
+		return s.containers[id] // the same description again
+	}
 	var j containerJSON
 	if err := json.Unmarshal(raw, &j); err != nil || j.Container.ID == "" {
 		return nil
 	}
+	if u.seenJSON == nil || len(u.seenJSON) >= internMax {
+		u.seenJSON = map[string]string{}
+	}
+	u.seenJSON[string(raw)] = j.Container.ID
 	in := &j.Container
 	c := s.container(in.ID)
 	c.FullID = in.FullID
@@ -168,25 +178,33 @@ func (s *State) applyAccount(e *event.Event, typ event.Type) {
 		if !ok {
 			return
 		}
-		cid := string(paramStr(e, 5))
+		cid := s.intern(paramStr(e, 5))
 		if typ == evUserDeleted {
 			delete(s.users[cid], uint32(uid))
 			return
 		}
 		gid, _ := paramUint(e, 1)
-		s.addUser(cid, User{UID: uint32(uid), GID: uint32(gid), Name: string(paramStr(e, 2)),
-			Home: string(paramStr(e, 3)), Shell: string(paramStr(e, 4))})
+		name, home, shell := paramStr(e, 2), paramStr(e, 3), paramStr(e, 4)
+		if u := s.users[cid][uint32(uid)]; u != nil && u.GID == uint32(gid) && u.Name == string(name) &&
+			u.Home == string(home) && u.Shell == string(shell) {
+			return // known already: no copy
+		}
+		s.addUser(cid, User{UID: uint32(uid), GID: uint32(gid), Name: string(name), Home: string(home), Shell: string(shell)})
 	case evGroupAdded, evGroupDeleted:
 		gid, ok := paramUint(e, 0)
 		if !ok {
 			return
 		}
-		cid := string(paramStr(e, 2))
+		cid := s.intern(paramStr(e, 2))
 		if typ == evGroupDeleted {
 			delete(s.groups[cid], uint32(gid))
 			return
 		}
-		s.addGroup(cid, Group{GID: uint32(gid), Name: string(paramStr(e, 1))})
+		name := paramStr(e, 1)
+		if g := s.groups[cid][uint32(gid)]; g != nil && g.Name == string(name) {
+			return
+		}
+		s.addGroup(cid, Group{GID: uint32(gid), Name: string(name)})
 	}
 }
 

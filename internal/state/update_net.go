@@ -141,7 +141,7 @@ func (s *State) applyBind(e *event.Event, t *Thread) {
 		return
 	}
 	s.upd.buf = b
-	if setName(fd, b) {
+	if s.setName(fd, b) {
 		s.markRenamed(fd)
 	}
 }
@@ -168,22 +168,19 @@ func v4Of(a netip.Addr) (netip.Addr, bool) {
 }
 
 // applyConnect fills a socket's ends from the connect tuple, the local
-// end first, and makes the socket a client. Like sysdig 0.29.3 (and
-// unlike current libs, which returns early), the tuple of a failed connect
-// still names the socket: fd.name shows where it tried to connect. Only a
-// successful or in-progress connect marks it connected.
+// end first, and makes the socket a connected client. A connect in
+// progress (EINPROGRESS) counts as done; a failed one changes nothing (the
+// binder shows the tuple of a failed connect from the event, as libsinsp's
+// fd.name does).
 func (s *State) applyConnect(e *event.Event, t *Thread) {
 	fd := s.cur.fd
 	if fd == nil {
 		return
 	}
-	res, ok := paramInt(e, 0)
-	if !ok {
+	if res, ok := paramInt(e, 0); !ok || (res < 0 && res != eInProgres) {
 		return
 	}
-	if res >= 0 || res == eInProgres {
-		fd.Flags |= Connected
-	}
+	fd.Flags |= Connected
 	b := s.upd.buf[:0]
 	if v, ok := paramValue(e, 1); ok {
 		st, err := v.SockTuple()
@@ -234,7 +231,7 @@ func (s *State) applyConnect(e *event.Event, t *Thread) {
 		fd.Role = RoleClient
 	}
 	s.upd.buf = b
-	if setName(fd, b) {
+	if s.setName(fd, b) {
 		s.markRenamed(fd)
 	}
 }
@@ -313,7 +310,7 @@ func (s *State) applyAccept(e *event.Event, t *Thread) {
 		return
 	}
 	s.upd.buf = b
-	fd.Name = string(b)
+	fd.Name = s.intern(b)
 	fd.Role = RoleServer
 	fd.Flags |= Connected
 	s.addFD(t.Proc, n, fd)
@@ -377,7 +374,7 @@ func (s *State) applyDatagram(e *event.Event, typ event.Type, t *Thread) {
 		return
 	}
 	s.upd.buf = b
-	if setName(fd, b) {
+	if s.setName(fd, b) {
 		s.markRenamed(fd)
 	}
 }
