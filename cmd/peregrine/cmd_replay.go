@@ -1,0 +1,184 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"sort"
+
+	"github.com/spf13/cobra"
+
+	"peregrine/internal/alert"
+	"peregrine/internal/engine"
+	"peregrine/internal/rules"
+	"peregrine/internal/rules/loader"
+	"peregrine/internal/scap"
+)
+
+type replayOptions struct {
+	read     string
+	rules    []string
+	output   string
+	priority string
+	matching string
+	quiet    bool
+}
+
+func newReplayCmd() *cobra.Command {
+	o := replayOptions{output: "text", priority: "debug", matching: "first"}
+	cmd := &cobra.Command{
+		Use:   "replay -r FILE [--rules PATH]... [-o text|json]",
+		Short: "Run rules over a capture file and print the alerts",
+		Long: `Replay a scap capture (plain or gzip; from sysdig, Falco or Peregrine) through the
+state engine and the rules, as if it happened now, and print an alert for each
+event a rule matches: detection on recorded evidence.
+
+--rules names rule files or directories (repeatable, read in order). Without it,
+the first of these that exists is used: $PEREGRINE_RULES, /etc/peregrine/rules.d,
+/etc/falco/falco_rules.yaml, ../shared/upstream-rules/falco_rules.yaml (Falco's
+stable rules, beside a source checkout); Peregrine's own default rules will replace
+this search.
+
+Text alerts are Falco's lines ("time: Priority message"); -o json gives Falco's
+JSON alerts, one per line. A summary (events, alerts by rule, state misses) goes to
+standard error unless -q.`,
+		Example: `  peregrine replay -r capture.scap
+  peregrine replay -r capture.scap.gz --rules /etc/falco/falco_rules.yaml --rules my_rules.yaml -o json
+  peregrine replay -r capture.scap --priority warning --rule-matching all`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if o.read == "" {
+				return usageError{errors.New("replay: -r FILE is required")}
+			}
+			if o.output != "text" && o.output != "json" {
+				return usageError{fmt.Errorf("replay: -o %q: want text or json", o.output)}
+			}
+			eo := engine.Options{}
+			switch o.matching {
+			case "first":
+				eo.Matching = rules.MatchFirst
+			case "all":
+				eo.Matching = rules.MatchAll
+			default:
+				return usageError{fmt.Errorf("replay: --rule-matching %q: want first or all", o.matching)}
+			}
+			p, err := alert.ParsePriority(o.priority)
+			if err != nil {
+				return usageError{fmt.Errorf("replay: --priority: %w", err)}
+			}
+			eo.MinPriority, eo.HasMinPriority = p, true
+			return runReplay(cmd.InOrStdin(), cmd.OutOrStdout(), cmd.ErrOrStderr(), o, eo)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&o.read, "read", "r", "", "capture file to read (plain or gzip; - for standard input)")
+	f.StringArrayVar(&o.rules, "rules", nil, "rule file or directory (repeatable)")
+	f.StringVarP(&o.output, "output", "o", o.output, "alert format: text or json")
+	f.StringVar(&o.priority, "priority", o.priority, "minimum priority of the rules to run (emergency ... debug)")
+	f.StringVar(&o.matching, "rule-matching", o.matching, "alert on the first matching rule or on all of them: first or all")
+	f.BoolVarP(&o.quiet, "quiet", "q", false, "no summary on standard error")
+	_ = cmd.MarkFlagFilename("read", "scap", "gz")
+	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions([]string{"text", "json"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("rule-matching", cobra.FixedCompletions([]string{"first", "all"}, cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
+// defaultRules returns the rule files replay uses without --rules.
+func defaultRules() ([]string, error) {
+	cands := []string{os.Getenv("PEREGRINE_RULES"), "/etc/peregrine/rules.d", "/etc/falco/falco_rules.yaml", "../shared/upstream-rules/falco_rules.yaml"}
+	for _, c := range cands {
+		if c == "" {
+			continue
+		}
+		if _, err := os.Stat(c); err == nil {
+			return []string{c}, nil
+		}
+	}
+	return nil, usageError{errors.New("replay: no rules found: give --rules PATH (or set PEREGRINE_RULES)")}
+}
+
+func runReplay(stdin io.Reader, stdout, stderr io.Writer, o replayOptions, eo engine.Options) error {
+	paths := o.rules
+	if len(paths) == 0 {
+		var err error
+		if paths, err = defaultRules(); err != nil {
+			return err
+		}
+		if !o.quiet {
+			fmt.Fprintf(stderr, "peregrine: rules from %s\n", paths[0])
+		}
+	}
+	spec, diags, err := loader.Load(paths...)
+	if err != nil {
+		return errors.Join(err, diagnosticsError(diags))
+	}
+	eng, cdiags, err := engine.New(spec, eo)
+	if err != nil {
+		return errors.Join(err, diagnosticsError(cdiags))
+	}
+	r, err := openCapture(o.read, stdin)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	src := scap.NewSource(r, false)
+	out := bufio.NewWriterSize(stdout, 64<<10)
+	var line []byte
+	emit := func(a *alert.Alert) {
+		if o.output == "json" {
+			line = a.AppendJSON(line[:0], alert.DefaultJSON())
+		} else {
+			line = append(line[:0], a.Output...)
+		}
+		line = append(line, '\n')
+		out.Write(line)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	runErr := eng.RunCapture(ctx, src, emit)
+	if err := out.Flush(); err != nil && runErr == nil {
+		runErr = err
+	}
+	if !o.quiet {
+		writeReplaySummary(stderr, eng, src.Stats(), len(diags)+len(cdiags))
+	}
+	if runErr != nil {
+		return fmt.Errorf("%s: %w", o.read, runErr)
+	}
+	return nil
+}
+
+// writeReplaySummary says what the replay saw: events, alerts by rule,
+// and what could not be known.
+func writeReplaySummary(w io.Writer, eng *engine.Engine, ss scap.SourceStats, warnings int) {
+	c := eng.Counters()
+	fmt.Fprintf(w, "peregrine: %d events, %d alerts", c.Events, c.Alerts)
+	if warnings > 0 {
+		fmt.Fprintf(w, " (%d rule warnings: see peregrine rules validate)", warnings)
+	}
+	fmt.Fprintln(w)
+	type ruleCount struct {
+		name string
+		prio alert.Priority
+		n    uint64
+	}
+	var byRule []ruleCount
+	for i, r := range eng.Ruleset().Rules() {
+		if n := c.AlertsByRule[i]; n > 0 {
+			byRule = append(byRule, ruleCount{r.Name, r.Priority, n})
+		}
+	}
+	sort.SliceStable(byRule, func(i, j int) bool { return byRule[i].n > byRule[j].n })
+	for _, rc := range byRule {
+		fmt.Fprintf(w, "  %6d  %-13s %s\n", rc.n, rc.prio, rc.name)
+	}
+	st := c.State
+	if st.ThreadMisses+st.FDMisses > 0 {
+		fmt.Fprintf(w, "peregrine: state misses: %d events of unknown threads, %d of unknown descriptors\n", st.ThreadMisses, st.FDMisses)
+	}
+	reportSkipped(w, "capture", ss)
+}

@@ -1,0 +1,196 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"io"
+	"os"
+	"time"
+
+	"peregrine/internal/alert"
+	"peregrine/internal/event"
+	"peregrine/internal/field"
+	"peregrine/internal/rules"
+	"peregrine/internal/scap"
+	"peregrine/internal/state"
+)
+
+// Options configure an [Engine].
+type Options struct {
+	// Catalog gives the fields; nil means field.Default().
+	Catalog *field.Catalog
+	// Matching, MinPriority and HasMinPriority choose which rules run
+	// and which of the matching ones alert (see rules.Options).
+	Matching       rules.Matching
+	MinPriority    alert.Priority
+	HasMinPriority bool
+	// Hostname goes into every alert; "" means the capture's machine
+	// name, or this host's.
+	Hostname string
+	// State configures the state engine.
+	State state.Options
+}
+
+// Engine evaluates a stream of system call events: each event updates the
+// state of the machine, then is tested against the rules that can match
+// its type, and every match becomes an alert. An Engine serves one stream
+// and is not safe for concurrent use.
+type Engine struct {
+	opt     Options
+	st      *state.State
+	binder  *state.Binder
+	rs      *rules.Ruleset
+	matched []*rules.CompiledRule
+	counts  Counters
+}
+
+// Counters count what an Engine did.
+type Counters struct {
+	Events       uint64   // events processed
+	EventsByType []uint64 // indexed by event type
+	Alerts       uint64
+	// AlertsByRule is indexed like Ruleset().Rules().
+	AlertsByRule []uint64
+	State        state.Stats
+}
+
+// New compiles the syscall rules of spec against a new state engine.
+// Diagnostics are the compiler's (warnings included); the error is
+// non-nil when a rule does not compile.
+func New(spec *rules.Spec, opt Options) (*Engine, []rules.Diagnostic, error) {
+	st := state.New(opt.State)
+	binder := state.NewBinder(st, state.BinderOptions{Hostname: opt.Hostname, Resolver: st.Resolver()})
+	rs, diags, err := rules.Compile(spec, rules.Options{
+		Catalog:        opt.Catalog,
+		Source:         field.SourceSyscall,
+		Binder:         binder,
+		Matching:       opt.Matching,
+		MinPriority:    opt.MinPriority,
+		HasMinPriority: opt.HasMinPriority,
+	})
+	if err != nil {
+		return nil, diags, err
+	}
+	e := &Engine{opt: opt, st: st, binder: binder, rs: rs, matched: make([]*rules.CompiledRule, 0, 8)}
+	e.counts.EventsByType = make([]uint64, event.NumTypes())
+	e.counts.AlertsByRule = make([]uint64, len(rs.Rules()))
+	return e, diags, nil
+}
+
+// State returns the engine's state.
+func (e *Engine) State() *state.State { return e.st }
+
+// Ruleset returns the engine's rules.
+func (e *Engine) Ruleset() *rules.Ruleset { return e.rs }
+
+// Bootstrap gives the state its starting point (a capture's metadata, or
+// /proc).
+func (e *Engine) Bootstrap(b state.Bootstrap) {
+	e.st.Bootstrap(b)
+	if e.opt.Hostname == "" && b.Machine != nil {
+		e.opt.Hostname = b.Machine.Hostname
+	}
+}
+
+// Process applies ev to the state and tests it against the rules; emit is
+// called with each alert. It does not allocate when no rule matches.
+func (e *Engine) Process(ev *event.Event, emit func(*alert.Alert)) {
+	e.counts.Events++
+	e.binder.SetNum(e.counts.Events)
+	t := ev.Type()
+	if int(t) < len(e.counts.EventsByType) {
+		e.counts.EventsByType[t]++
+	}
+	e.st.Update(ev)
+	e.matched = e.rs.Match(t, e.matched[:0])
+	if len(e.matched) == 0 {
+		return
+	}
+	when := time.Unix(0, int64(ev.Timestamp()))
+	for _, r := range e.matched {
+		e.counts.Alerts++
+		e.countRule(r)
+		a := r.Alert(when, e.hostname())
+		emit(&a)
+	}
+}
+
+func (e *Engine) countRule(r *rules.CompiledRule) {
+	for i, x := range e.rs.Rules() {
+		if x == r {
+			e.counts.AlertsByRule[i]++
+			return
+		}
+	}
+}
+
+func (e *Engine) hostname() string {
+	if e.opt.Hostname == "" {
+		e.opt.Hostname, _ = os.Hostname()
+	}
+	return e.opt.Hostname
+}
+
+// Counters returns the counters so far.
+func (e *Engine) Counters() Counters {
+	c := e.counts
+	c.EventsByType = append([]uint64(nil), c.EventsByType...)
+	c.AlertsByRule = append([]uint64(nil), c.AlertsByRule...)
+	c.State = e.st.Stats()
+	return c
+}
+
+// Source is a stream of events: scap.Source for a capture file, live
+// capture later. Next returns io.EOF at the end.
+type Source interface {
+	Next() (*event.Event, error)
+}
+
+// checkEvery is how many events Run processes between looks at ctx.
+const checkEvery = 4096
+
+// Run processes the events of src until its end (nil), an error of src,
+// or the cancellation of ctx (ctx.Err()).
+func (e *Engine) Run(ctx context.Context, src Source, emit func(*alert.Alert)) error {
+	for n := 0; ; n++ {
+		if n%checkEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		ev, err := src.Next()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		e.Process(ev, emit)
+	}
+}
+
+// CaptureSource is a capture as the engine reads it: normalised events,
+// with the metadata of the current section.
+type CaptureSource interface {
+	Source
+	Meta() *scap.Meta
+}
+
+// RunCapture is Run for a capture: the state is bootstrapped from the
+// capture's metadata, and again at each new section.
+func (e *Engine) RunCapture(ctx context.Context, src CaptureSource, emit func(*alert.Alert)) error {
+	meta := src.Meta()
+	e.Bootstrap(CaptureBootstrap(meta))
+	return e.Run(ctx, sourceFunc(func() (*event.Event, error) {
+		ev, err := src.Next()
+		if err == nil && src.Meta() != meta {
+			meta = src.Meta()
+			e.Bootstrap(CaptureBootstrap(meta))
+		}
+		return ev, err
+	}), emit)
+}
+
+type sourceFunc func() (*event.Event, error)
+
+func (f sourceFunc) Next() (*event.Event, error) { return f() }
