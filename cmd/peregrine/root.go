@@ -29,6 +29,7 @@ and the files Peregrine writes are read by sysdig and Wireshark.`,
 	root.AddCommand(
 		newEventsCmd(),
 		newFieldsCmd(),
+		newReplayCmd(),
 		newRulesCmd(),
 		newVersionCmd(),
 	)
