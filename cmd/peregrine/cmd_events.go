@@ -38,7 +38,10 @@ as current Falco sees them: one exit event that carries the enter parameters.
 --raw prints the events as they are stored instead.
 
 The text line is sysdig's: evt.num time cpu proc.name (tid) dir type params.
-proc.name comes from the capture's process list; <NA> when the thread is not in it.
+The machine state follows the events, so that proc.name and the annotations of
+the params are sysdig's: fd=3(<f>/etc/hosts), ptid=3200(bash), uid=0(root).
+With --raw there is no state: proc.name comes from the capture's process list
+(<NA> when the thread is not in it) and params carry no state annotations.
 With -o json each line is an object with evt.num, evt.time (ns since the epoch),
 evt.cpu, evt.dir, evt.type, thread.tid, proc.name, evt.args and evt.params.
 
@@ -102,7 +105,11 @@ func runEvents(stdin io.Reader, stdout, stderr io.Writer, o eventsOptions, loc *
 	var (
 		line []byte
 		num  uint64
+		es   *eventState // nil with --raw: the state expects normalised events
 	)
+	if !o.raw {
+		es = &eventState{}
+	}
 	for o.count == 0 || num < o.count {
 		e, err := src.Next()
 		if errors.Is(err, io.EOF) {
@@ -114,6 +121,9 @@ func runEvents(stdin io.Reader, stdout, stderr io.Writer, o eventsOptions, loc *
 		}
 		num++
 		comm := src.Comm(e.TID())
+		if es != nil {
+			comm = es.update(src.Meta(), e, &lines.Printer)
+		}
 		if o.output == "json" {
 			line = lines.AppendJSON(line[:0], num, e, comm)
 		} else {
