@@ -4,12 +4,12 @@ package state
 // cgroups of its processes), the rest when a runtime or the capture said
 // (libs' container events carry a JSON description).
 type Container struct {
-	ID       string // 12 or 64 hex digits for Docker-like runtimes
-	FullID   string // the 64-digit id when known
-	Type     string // "docker", "containerd", "cri-o", "podman", ...
-	Name     string
-	Image    string // as given to the runtime, e.g. "nginx:latest"
-	ImageID  string
+	ID                                     string // 12 or 64 hex digits for Docker-like runtimes
+	FullID                                 string // the 64-digit id when known
+	Type                                   string // "docker", "containerd", "cri-o", "podman", ...
+	Name                                   string
+	Image                                  string // as given to the runtime, e.g. "nginx:latest"
+	ImageID                                string
 	ImageRepository, ImageTag, ImageDigest string
 	Privileged                             bool
 	HostNetwork, HostPID, HostIPC          bool
