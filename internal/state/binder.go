@@ -18,8 +18,8 @@ type BinderOptions struct {
 	// machine's host name (Falco's FALCO_HOSTNAME).
 	Hostname string
 	// Resolver supplies the state annotations of evt.arg and evt.args
-	// (fd=3(<f>/etc/hosts), ptid=3200(bash)). Nil renders parameters
-	// without state, as [event.Printer] does with no Resolver.
+	// (fd=3(<f>/etc/hosts), ptid=3200(bash)); nil means the state's own
+	// ([State.Resolver]), which annotates as sysdig does.
 	Resolver event.Resolver
 }
 
@@ -62,7 +62,11 @@ func NewBinder(s *State, opt BinderOptions) *Binder {
 	}
 	// Buffers are rendered whole, as libsinsp renders them for fields;
 	// the 80-byte cut is sysdig's default line, not the field's value.
-	b.printer = event.Printer{Resolver: opt.Resolver}
+	r := opt.Resolver
+	if r == nil {
+		r = s.Resolver()
+	}
+	b.printer = event.Printer{Resolver: r}
 	return b
 }
 

@@ -43,12 +43,12 @@ func evtArgScenarios() []scenario {
 			cases: []fieldCase{
 				{"evt.arg.name", v("/etc/hosts")},
 				{"evt.arg[1]", v("/etc/hosts")},
-				{"evt.arg.fd", v("3")},
+				{"evt.arg.fd", v("<f>/etc/hosts")}, // annotated by the state's resolver
 				{"evt.arg.mode", v("0755")},
 				{"evt.arg[9]", nil},
 				{"evt.arg.nosuch", nil},
-				{"evt.args", v("fd=3 name=/etc/hosts flags=16389(O_CREAT|O_RDONLY|O_F_CREATED) mode=0755 dev=801 ino=1234")},
-				{"evt.info", v("fd=3 name=/etc/hosts flags=16389(O_CREAT|O_RDONLY|O_F_CREATED) mode=0755 dev=801 ino=1234")},
+				{"evt.args", v("fd=3(<f>/etc/hosts) name=/etc/hosts flags=16389(O_CREAT|O_RDONLY|O_F_CREATED) mode=0755 dev=801 ino=1234")},
+				{"evt.info", v("fd=3(<f>/etc/hosts) name=/etc/hosts flags=16389(O_CREAT|O_RDONLY|O_F_CREATED) mode=0755 dev=801 ino=1234")},
 				{"evt.rawarg.flags", v("16389")},
 				{"evt.rawarg.name", v("/etc/hosts")},
 				{"evt.rawarg.fd", v("3")},
