@@ -130,9 +130,11 @@ func (s *State) cloneCaller(e *event.Event, tid, child int64, flags uint32, typ 
 			t.Env = c.Env
 		}
 	} else {
+		// A thread shares its process's descriptors, directory and
+		// environment (libsinsp reads the latter from the main thread).
 		t.PID, t.PTID = c.PID, c.PTID
 		t.Proc = c.Proc
-		t.ExecTS = c.ExecTS
+		t.ExecTS, t.Env = c.ExecTS, c.Env
 	}
 	t.VTID, t.VPID = t.TID, t.PID
 	s.fillChild(e, t)
@@ -191,7 +193,7 @@ func (s *State) cloneChild(e *event.Event, tid int64, flags uint32) {
 			t.Proc.Cwd = l.Proc.Cwd
 			t.Env = l.Env
 		} else {
-			t.ExecTS = l.ExecTS
+			t.ExecTS, t.Env = l.ExecTS, l.Env
 		}
 	} else if l != nil && !leader {
 		l.Exe, l.Comm, l.Args = t.Exe, t.Comm, t.Args
