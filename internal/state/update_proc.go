@@ -155,8 +155,9 @@ func (s *State) cloneCaller(e *event.Event, tid, child int64, flags uint32, typ 
 func (s *State) cloneChild(e *event.Event, tid int64, flags uint32) {
 	ts := e.Timestamp()
 	if old := s.threads[tid]; old != nil {
-		if old.CloneTS != 0 && ts-old.CloneTS < cloneStaleNS && old.Flags&Incomplete == 0 {
-			// The caller's exit made it already.
+		if old.Flags&(Incomplete|FromProcList) == 0 && old.CloneTS != 0 && ts-old.CloneTS < cloneStaleNS {
+			// The caller's exit made it already. (An entry of the process
+			// list, whose start the capture does not record, is stale.)
 			s.cur.thread = s.lookupTouch(e, tid)
 			return
 		}

@@ -243,6 +243,13 @@ func TestCloneOrder(t *testing.T) {
 			tid: 300, wantComm: "new", wantPTID: 1, replaced: 1, added: 2,
 		},
 		{
+			name: "pid reuse of a thread of the process list, child side",
+			events: func(t *testing.T) []*event.Event {
+				return []*event.Event{cloneX(t, 10, 100, 0, 100, 1, "sshd", 0, 0)}
+			},
+			tid: 100, wantComm: "sshd", wantPTID: 1, replaced: 1, added: 1,
+		},
+		{
 			name: "pid reuse of a thread of the process list",
 			events: func(t *testing.T) []*event.Event {
 				return []*event.Event{cloneX(t, 10, 1, 100, 1, 0, "sshd", 0, 0)}
