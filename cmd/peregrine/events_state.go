@@ -1,20 +1,11 @@
 package main
 
 import (
+	"peregrine/internal/engine"
 	"peregrine/internal/event"
 	"peregrine/internal/scap"
 	"peregrine/internal/state"
 )
-
-// stateFromMeta returns what a capture section's metadata tells the state
-// engine about the machine at the start of the capture.
-func stateFromMeta(m *scap.Meta) state.Bootstrap {
-	b := state.Bootstrap{Machine: m.Machine, Procs: m.Procs, Users: m.Users, Groups: m.Groups}
-	for _, l := range m.FDLists {
-		b.FDs = append(b.FDs, state.ThreadFDs{TID: l.TID, FDs: l.FDs})
-	}
-	return b
-}
 
 // eventState follows the machine state along the events `peregrine
 // events` prints, one state per capture section, so that the lines carry
@@ -30,7 +21,7 @@ func (es *eventState) update(meta *scap.Meta, e *event.Event, p *event.Printer) 
 	if meta != es.meta || es.st == nil {
 		es.meta = meta
 		es.st = state.New(state.Options{})
-		es.st.Bootstrap(stateFromMeta(meta))
+		es.st.Bootstrap(engine.CaptureBootstrap(meta))
 		p.Resolver = es.st.Resolver()
 	}
 	es.st.Update(e)
