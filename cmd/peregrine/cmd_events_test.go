@@ -373,3 +373,79 @@ func splitLine(l string) (key, comm, args string, ok bool) {
 	}
 	return f[1] + " " + f[4] + " " + f[5] + " " + f[6], f[3], args, true
 }
+
+func TestEventsFilterAndFormat(t *testing.T) {
+	path := testenv.Shared(t, "captures/libs_curl_google.scap")
+	out, stderr, code := peregrine(t, "events", "-r", path, "evt.type = execve", "-p", "%evt.num %proc.name %proc.pname %proc.cmdline")
+	if code != 0 || out != "211 curl bash curl -6 http://www.google.com\n" {
+		t.Fatalf("exit %d %s: %q", code, stderr, out)
+	}
+	// Without '*' an event with a field without value is not printed.
+	out, _, _ = peregrine(t, "events", "-r", path, "evt.type = execve", "-p", "%evt.num %fd.name")
+	if out != "" {
+		t.Fatalf("printed %q", out)
+	}
+	out, _, _ = peregrine(t, "events", "-r", path, "evt.type = execve", "-p", "*%evt.num %fd.name")
+	if out != "211 <NA>\n" {
+		t.Fatalf("printed %q", out)
+	}
+	out, _, _ = peregrine(t, "events", "-r", path, "evt.type = execve", "-p", "*%evt.num %proc.name %fd.name", "-o", "json")
+	if out != `{"evt.num":211,"proc.name":"curl","fd.name":null}`+"\n" {
+		t.Fatalf("printed %q", out)
+	}
+	// The filter alone keeps the default line, and evt.num counts every
+	// event (of the normalised stream: sysdig, on the raw one, numbers this
+	// open exit 1137 and finds it alone too).
+	out, _, _ = peregrine(t, "events", "--tz", "UTC", "-r", path, "fd.name = /etc/hosts and evt.type = open")
+	if n := strings.Count(out, "\n"); n != 1 || !strings.HasPrefix(out, "722 17:35:48.519099056 0 curl (17498) < open fd=4(<f>/etc/hosts)") {
+		t.Fatalf("%d lines:\n%s", n, out)
+	}
+	// -n counts printed events.
+	out, _, _ = peregrine(t, "events", "-r", path, "fd.name startswith /etc", "-n", "3")
+	if strings.Count(out, "\n") != 3 {
+		t.Fatalf("-n 3 printed:\n%s", out)
+	}
+}
+
+func TestEventsFilterWrite(t *testing.T) {
+	path := testenv.Shared(t, "captures/libs_curl_google.scap")
+	outFile := filepath.Join(t.TempDir(), "opens.scap")
+	_, stderr, code := peregrine(t, "events", "-r", path, "evt.type = open and fd.name startswith /etc", "-w", outFile)
+	// sysdig finds the same 8: 'evt.type=open and evt.dir=< and fd.name startswith /etc'.
+	if code != 0 || !strings.Contains(stderr, "wrote 8 of 991 events") {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	out, _, code := peregrine(t, "events", "-r", outFile, "-p", "%proc.name %fd.name")
+	if code != 0 || strings.Count(out, "\n") != 8 || !strings.Contains(out, "curl /etc/hosts") {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	// The events the filter left out but that build the state (curl's
+	// clone and execve) are in the file flagged state-only: sysdig applies
+	// and hides them as we do, and names the process too.
+	sysdig := testenv.Tool(t, "sysdig")
+	theirs, err := exec.Command(sysdig, "-r", outFile, "-p", "%proc.name %fd.name").Output()
+	if err != nil || string(theirs) != out {
+		t.Fatalf("sysdig (%v):\n%s\nours:\n%s", err, theirs, out)
+	}
+}
+
+func TestEventsFilterErrors(t *testing.T) {
+	path := testenv.Shared(t, "captures/libs_curl_google.scap")
+	tests := []struct {
+		args   []string
+		stderr string
+	}{
+		{[]string{"proc.nam = curl"}, "events: filter: 1:1: unknown field proc.nam"},
+		{[]string{"proc.name = "}, "events: filter:"},
+		{[]string{"shell_procs"}, "a filter has no macros"},
+		{[]string{"-p", "%proc.nmae"}, "events: -p:"},
+		{[]string{"--raw", "proc.name = curl"}, "drop --raw"},
+		{[]string{"a = b", "c = d"}, "one FILTER at most"},
+	}
+	for _, tt := range tests {
+		_, stderr, code := peregrine(t, append([]string{"events", "-r", path}, tt.args...)...)
+		if code != exitUsage || !strings.Contains(stderr, tt.stderr) {
+			t.Errorf("%v: exit %d, %q; want exit 2 with %q", tt.args, code, stderr, tt.stderr)
+		}
+	}
+}

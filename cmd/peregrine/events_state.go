@@ -1,6 +1,8 @@
 package main
 
 import (
+	"time"
+
 	"peregrine/internal/engine"
 	"peregrine/internal/event"
 	"peregrine/internal/scap"
@@ -8,22 +10,28 @@ import (
 )
 
 // eventState follows the machine state along the events `peregrine
-// events` prints, one state per capture section, so that the lines carry
-// sysdig's annotations (thread names, what descriptors are, user names).
+// events` prints, bootstrapped again at each capture section, so that the
+// lines carry sysdig's annotations (thread names, what descriptors are,
+// user names) and a filter or -p format can name any syscall field.
 type eventState struct {
-	meta *scap.Meta
-	st   *state.State
+	meta   *scap.Meta
+	st     *state.State
+	binder *state.Binder
 }
 
-// update applies e, starting a new state at each section, points p at
-// the state, and returns the name of e's thread ("" when unknown).
-func (es *eventState) update(meta *scap.Meta, e *event.Event, p *event.Printer) string {
-	if meta != es.meta || es.st == nil {
+func newEventState(loc *time.Location) *eventState {
+	st := state.New(state.Options{})
+	return &eventState{st: st, binder: state.NewBinder(st, state.BinderOptions{Location: loc, Resolver: st.Resolver()})}
+}
+
+// update applies e, event number num, bootstrapping at a new section, and
+// returns the name of e's thread ("" when unknown).
+func (es *eventState) update(meta *scap.Meta, num uint64, e *event.Event) string {
+	if meta != es.meta {
 		es.meta = meta
-		es.st = state.New(state.Options{})
 		es.st.Bootstrap(engine.CaptureBootstrap(meta))
-		p.Resolver = es.st.Resolver()
 	}
+	es.binder.SetNum(num)
 	es.st.Update(e)
 	if _, t, _ := es.st.Current(); t != nil {
 		return t.Comm

@@ -102,6 +102,9 @@ func (e *Engine) Process(ev *event.Event, emit func(*alert.Alert)) {
 		e.counts.EventsByType[t]++
 	}
 	e.st.Update(ev)
+	if ev.BlockFlags&event.StateOnly != 0 {
+		return // it updates the state but is never shown nor matched
+	}
 	e.matched = e.rs.Match(t, e.matched[:0])
 	if len(e.matched) == 0 {
 		return

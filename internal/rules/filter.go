@@ -107,3 +107,20 @@ func (f *Format) Append(dst []byte) (out []byte, ok bool) {
 	}
 	return f.f.appendMessage(dst), true
 }
+
+// AppendJSON appends the values of the format's fields as one JSON object,
+// keyed by the fields as written, null for a field without a value, as
+// sysdig -j -p prints them.
+func (f *Format) AppendJSON(dst []byte) []byte {
+	dst = append(dst, '{')
+	for i := range f.f.fields {
+		p := &f.f.fields[i]
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = event.AppendJSONString(dst, p.name)
+		dst = append(dst, ':')
+		dst = p.op.appendJSON(dst, p.op.extract(f.f.scratch[:0]))
+	}
+	return append(dst, '}')
+}
