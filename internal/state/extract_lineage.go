@@ -226,7 +226,10 @@ func ancestorIndex(f *field.Field, arg field.Arg) (int, error) {
 // ancestorField binds a string field of an ancestor: with an index, of
 // the ancestor that many generations above the process (0 is the process
 // itself); without one, of every ancestor, parent first, for a check that
-// holds when one of them passes (libsinsp's filter-only meaning).
+// holds when one of them passes (libsinsp's meaning in conditions). In an
+// output libsinsp prints the process's own value for the form without an
+// index; an extractor cannot tell the two uses apart, so an output shows
+// the parent's (no upstream rule prints that form).
 func ancestorField(get func(a *Thread) string) bindFunc {
 	return func(b *Binder, f *field.Field, arg field.Arg) (field.Extractor, error) {
 		n, err := ancestorIndex(f, arg)
