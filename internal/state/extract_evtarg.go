@@ -3,7 +3,6 @@ package state
 import (
 	"fmt"
 	"math"
-	"strconv"
 
 	"peregrine/internal/event"
 	"peregrine/internal/field"
@@ -403,7 +402,3 @@ func openTest(e *event.Event, check openCheck) bool {
 	mode, ok := argInt(e, "mode")
 	return ok && mode&ppmExecMask != 0
 }
-
-// appendInt is strconv.AppendInt, named for symmetry with the other
-// renderers.
-func appendInt(dst []byte, n int64) []byte { return strconv.AppendInt(dst, n, 10) }
