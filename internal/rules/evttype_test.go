@@ -56,6 +56,8 @@ func TestEventTypes(t *testing.T) {
 		{"evt.type exists", "ALL"},
 		{"evt.type startswith open", "ALL"},
 		{"evt.type = clock_gettime", "syscall"}, // generic events only
+		{"evt.type != clock_gettime", "ALL"},   // other calls are generic too
+		{"not evt.type in (clock_gettime, open)", "ALL-open"},
 		{"evt.type = no_such_call", ""},
 		{"evt.type = anyof (open, close)", "close,open"},
 		{"evt.type != anyof (open, close)", "ALL"},

@@ -121,9 +121,6 @@ var oracleExceptions = []oracleException{
 		reason: "libsinsp builds it from the placeholder fd -1; the binder gives no value without a descriptor number"},
 
 	// Choices of the state engine (reported to its author).
-	{field: "proc.vpid",
-		reason: "state: a thread first seen at its execve gets vtid/vpid equal to tid/pid; 0.29.3 leaves them unknown"},
-	{field: "thread.vtid", reason: "as proc.vpid"},
 	{field: "proc.pname",
 		reason: "state: a thread created with CLONE_THREAD gets its process's parent as parent, as current libs does; 0.29.3 gave it the creating thread"},
 	{field: "proc.pcmdline", reason: "as proc.pname"},

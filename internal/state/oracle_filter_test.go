@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"path/filepath"
-	"slices"
+
 	"sort"
 	"strconv"
 	"strings"
@@ -30,9 +30,6 @@ type oracleFilter struct {
 	// oracleExceptions) the filter inherits; a mismatching event is
 	// accepted when one of them disagrees on that event.
 	differs []string
-	// generic, when set, explains why the filter may differ on generic
-	// events (system calls without an event type of their own).
-	generic string
 }
 
 // Most fd filters leave mmap out: current libs flags it as using a
@@ -41,14 +38,7 @@ type oracleFilter struct {
 var oracleFilters = []oracleFilter{
 	{cond: "evt.type = open"},
 	{cond: "evt.type in (open, openat, close, read)"},
-	// The rules engine's event-type index leaves out every generic event
-	// (type 1) when a condition says evt.type != NAME for a system call
-	// that has only the generic type (clock_gettime, mprotect), so the
-	// filter misses the other generic system calls (epoll_pwait ...) that
-	// it should match. That is a bug of internal/rules (reported), not of
-	// the binder: the fields give the right evt.type.
-	{cond: "evt.type != clock_gettime and evt.type != mprotect",
-		generic: "rules: evt.type != <generic syscall> drops every generic event from the type index"},
+	{cond: "evt.type != clock_gettime and evt.type != mprotect"},
 	{cond: "proc.name = curl and fd.typechar = f and evt.type != mmap"},
 	{cond: "fd.name startswith /etc and evt.type != mmap"},
 	{cond: "fd.name endswith .so.6 and evt.type != mmap"},
@@ -206,7 +196,7 @@ func TestOracleFilters(t *testing.T) {
 				}
 				matched += len(want)
 				for _, d := range symmetricDiff(ours[f.cond], want) {
-					if explained(fields, d.key, f.differs) || f.generic != "" && slices.Contains(genericTypes, d.key.kind) {
+					if explained(fields, d.key, f.differs) {
 						explainedN++
 						continue
 					}

@@ -27,7 +27,7 @@ func TestUnknownThread(t *testing.T) {
 	}
 	s.Update(execveX(t, 12, 738, 738, 100, "curl", []string{"-6", "x"}, "curl"))
 	th = s.Thread(738)
-	if th.Comm != "curl" || th.PTID != 100 || th.Flags&state.Incomplete != 0 || th.VTID != 738 {
+	if th.Comm != "curl" || th.PTID != 100 || th.Flags&state.Incomplete != 0 || th.VTID != -1 || th.VPID != -1 {
 		t.Errorf("after execve: %+v", th)
 	}
 	// procexit of an unknown thread creates nothing.

@@ -39,6 +39,7 @@ func setCwd[S ~string | ~[]byte](s *State, p *Proc, dir S) {
 
 // PPM_* values used below.
 const (
+	prSetName           = 15
 	prSetChildSubreaper = 36
 	prGetChildSubreaper = 37
 	rlimitNoFile        = 7
@@ -85,10 +86,12 @@ func (s *State) applyCredentials(e *event.Event, typ event.Type, t *Thread) {
 	}
 }
 
-// applyProcMisc handles prctl (the child subreaper attribute; libsinsp
-// ignores the other options, PR_SET_NAME included, so proc.name keeps the
-// name of the executed program), capset, setsid and setpgid (which
-// libsinsp does not follow either).
+// applyProcMisc handles prctl (the child subreaper attribute, and
+// PR_SET_NAME, which renames the thread: proc.name then shows the new name,
+// as ps does; libsinsp ignores it and keeps the name of the executed
+// program, which hides a process that renames itself, e.g. a miner posing
+// as "[kworker/0:1]"), capset, setsid and setpgid (which libsinsp does not
+// follow either).
 func (s *State) applyProcMisc(e *event.Event, typ event.Type, t *Thread) {
 	res, ok := paramInt(e, 0)
 	if !ok || res < 0 {
@@ -97,6 +100,12 @@ func (s *State) applyProcMisc(e *event.Event, typ event.Type, t *Thread) {
 	switch typ {
 	case evPrctl:
 		opt, _ := paramUint(e, 1)
+		if opt == prSetName {
+			if name := paramStr(e, 2); len(name) > 0 && string(name) != t.Comm {
+				t.Comm = string(name)
+			}
+			return
+		}
 		if opt != prSetChildSubreaper && opt != prGetChildSubreaper {
 			return
 		}

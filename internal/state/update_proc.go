@@ -357,8 +357,7 @@ func (s *State) applyExecve(e *event.Event, t *Thread) {
 		if ptid, ok := paramInt(e, xpPTID); ok {
 			s.setParent(t, ptid)
 		}
-		t.VTID, t.VPID = t.TID, t.PID
-		t.Flags &^= Incomplete
+		t.Flags &^= Incomplete // vtid and vpid stay unknown: the event does not say
 	}
 	if lim, ok := paramInt(e, xpFDLimit); ok {
 		t.FDLimit = lim

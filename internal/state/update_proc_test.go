@@ -305,8 +305,14 @@ func TestCredentials(t *testing.T) {
 	s.Update(mk(t, tPrctlX, 23, 200, 0, 15, "renamed", int64(0)))
 	th := s.Thread(200)
 	if th.CapInheritable != 1 || th.CapPermitted != 2 || th.CapEffective != 3 || th.SID != 200 ||
-		th.Flags&state.Reaper == 0 || th.Comm != "su" {
+		th.Flags&state.Reaper == 0 || th.Comm != "renamed" {
 		t.Errorf("after capset, setsid, prctl: %+v", th)
+	}
+	// A failed PR_SET_NAME, or one without a name, renames nothing.
+	s.Update(mk(t, tPrctlX, 24, 200, -22, 15, "other", int64(0)))
+	s.Update(mk(t, tPrctlX, 25, 200, 0, 15, empty{}, int64(0)))
+	if th := s.Thread(200); th.Comm != "renamed" {
+		t.Errorf("comm %q after a failed rename", th.Comm)
 	}
 }
 
