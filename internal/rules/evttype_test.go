@@ -56,7 +56,7 @@ func TestEventTypes(t *testing.T) {
 		{"evt.type exists", "ALL"},
 		{"evt.type startswith open", "ALL"},
 		{"evt.type = clock_gettime", "syscall"}, // generic events only
-		{"evt.type != clock_gettime", "ALL"},   // other calls are generic too
+		{"evt.type != clock_gettime", "ALL"},    // other calls are generic too
 		{"not evt.type in (clock_gettime, open)", "ALL-open"},
 		{"evt.type = no_such_call", ""},
 		{"evt.type = anyof (open, close)", "close,open"},
