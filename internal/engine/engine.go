@@ -181,7 +181,14 @@ type CaptureSource interface {
 
 // RunCapture is Run for a capture: the state is bootstrapped from the
 // capture's metadata, and again at each new section.
+//
+// With more than one CPU, reading and normalising run on a goroutine of
+// their own, ahead of the state and the rules; src must not be used by
+// anything else until RunCapture returns.
 func (e *Engine) RunCapture(ctx context.Context, src CaptureSource, emit func(*alert.Alert)) error {
+	if pipelined() {
+		return e.runPipelined(ctx, src, emit)
+	}
 	meta := src.Meta()
 	e.Bootstrap(CaptureBootstrap(meta))
 	return e.Run(ctx, sourceFunc(func() (*event.Event, error) {

@@ -180,3 +180,17 @@ func (e *Event) TypeName() string {
 	}
 	return t.Name()
 }
+
+// CopyInto appends the bytes of e to buf and points dst at that copy,
+// with e's layout (no re-parsing), CPU and block flags; it returns the
+// extended buf. dst stays valid as long as the bytes appended to buf are
+// left alone (an append that reallocates buf leaves them in the old
+// array, still valid). It is how a batch of events is read ahead.
+func (e *Event) CopyInto(dst *Event, buf []byte) []byte {
+	start := len(buf)
+	buf = append(buf, e.buf...)
+	*dst = *e
+	dst.own = nil
+	dst.buf = buf[start:len(buf):len(buf)]
+	return buf
+}

@@ -223,3 +223,23 @@ func TestTable(t *testing.T) {
 		}
 	}
 }
+
+func TestCopyInto(t *testing.T) {
+	var e, c1, c2 Event
+	if err := e.Load(closeExit(t)); err != nil {
+		t.Fatal(err)
+	}
+	e.CPU, e.BlockFlags = 2, StateOnly
+	buf := make([]byte, 0, 8) // too small: the first copy reallocates
+	buf = e.CopyInto(&c1, buf)
+	buf = e.CopyInto(&c2, buf) // and maybe the second too
+	e.buf[8] = 0xee            // the original changes; the copies must not
+	for _, c := range []*Event{&c1, &c2} {
+		if c.TID() != 100 || c.CPU != 2 || c.BlockFlags != StateOnly || c.NumParams() != 2 || c.Param(1)[0] != 3 {
+			t.Fatalf("copy: tid %d cpu %d flags %d params %d", c.TID(), c.CPU, c.BlockFlags, c.NumParams())
+		}
+	}
+	if len(buf) != 2*46 {
+		t.Fatalf("buf holds %d bytes", len(buf))
+	}
+}

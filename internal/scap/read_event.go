@@ -35,17 +35,28 @@ func (r *Reader) readEvent(h header, e *event.Event) (bool, error) {
 	if h.info.large && h.total > MaxLargeEventBlock {
 		return false, r.errorf(h, "%w: total length %d over the %d limit", ErrBlockLength, h.total, MaxLargeEventBlock)
 	}
-	// The body goes 4 bytes into the buffer, leaving room to insert the
-	// nparams field of a v1 event header in place.
-	buf, err := r.src.fill(r.buf, 4, n)
-	r.buf = buf
-	if err != nil {
-		return false, r.readErr(h, err)
+	var buf, body []byte
+	if h.info.ver == 1 {
+		// The body goes 4 bytes into the reader's buffer, leaving room
+		// to insert the nparams field of the v1 event header in place.
+		var err error
+		if buf, err = r.src.fill(r.buf, 4, n); err != nil {
+			r.buf = buf
+			return false, r.readErr(h, err)
+		}
+		r.buf = buf
+		body = buf[4 : 4+n]
+	} else {
+		// Current blocks are used where they lie in the source's buffer.
+		var err error
+		if body, err = r.src.take(n); err != nil {
+			return false, r.readErr(h, err)
+		}
 	}
-	if err := r.checkTrailer(h, le.Uint32(buf[4+n-4:])); err != nil {
+	if err := r.checkTrailer(h, le.Uint32(body[n-4:])); err != nil {
 		return false, err
 	}
-	body := buf[4 : 4+n-4]
+	body = body[:n-4]
 	cpu := le.Uint16(body)
 	var flags uint32
 	if h.info.flags {
@@ -61,6 +72,7 @@ func (r *Reader) readEvent(h header, e *event.Event) (bool, error) {
 		if n+4 > readerBufSize {
 			return false, r.errorf(h, "%w: v1 event block of %d bytes too long to convert (libs' limit %d)", ErrBlockLength, h.total, readerBufSize)
 		}
+		var err error
 		if ev, err = convertV1(buf, pre, len(ev), typ); err != nil {
 			return false, &FormatError{Offset: h.off, Block: h.info.name, Err: err}
 		}

@@ -30,6 +30,12 @@ type Reader struct {
 	ispend bool
 	stats  Stats
 	err    error // sticky: io.EOF, ErrClosed or the first failure
+
+	// The descriptions of the block types met, the last one first: a
+	// capture is mostly one event block type after the other.
+	lastTyp  uint32
+	lastInfo *blockInfo
+	infos    map[uint32]*blockInfo
 }
 
 // Stats counts what a [Reader] has read so far.
@@ -48,7 +54,7 @@ type header struct {
 	typ   uint32
 	total uint32
 	off   int64
-	info  blockInfo
+	info  *blockInfo
 }
 
 // Open opens the capture file at path (plain or gzip) and reads its first
@@ -71,17 +77,20 @@ func Open(path string) (*Reader, error) {
 // first two bytes), and reads its first section's metadata. src is not
 // closed by [Reader.Close].
 func NewReader(src io.Reader) (*Reader, error) {
-	br := bufio.NewReaderSize(src, 64<<10)
+	// The bufio.Reader only sniffs the gzip magic: the source's reads are
+	// larger than its buffer, so they go straight through.
+	br := bufio.NewReaderSize(src, 4096)
 	r := &Reader{buf: make([]byte, 4+readerBufSize)}
+	var rd io.Reader = br
 	if m, _ := br.Peek(2); len(m) == 2 && m[0] == 0x1f && m[1] == 0x8b {
 		gz, err := gzip.NewReader(br)
 		if err != nil {
 			return nil, fmt.Errorf("gzip header: %w", err)
 		}
 		r.gz = gz
-		br = bufio.NewReaderSize(gz, 64<<10)
+		rd = gz
 	}
-	r.src = source{br: br}
+	r.src = newSource(rd)
 	h, err := r.readHeader()
 	if errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("%w: empty stream", ErrNotScap)
@@ -189,7 +198,8 @@ func (r *Reader) readHeader() (header, error) {
 		return r.pend, nil
 	}
 	off := r.src.off
-	if err := r.src.full(r.hdr[:]); err != nil {
+	hdr, err := r.src.take(blockHeaderLen)
+	if err != nil {
 		if err == io.EOF {
 			return header{}, io.EOF
 		}
@@ -198,8 +208,8 @@ func (r *Reader) readHeader() (header, error) {
 		}
 		return header{}, &FormatError{Offset: off, Block: "header", Err: err}
 	}
-	h := header{typ: le.Uint32(r.hdr[0:]), total: le.Uint32(r.hdr[4:]), off: off}
-	h.info = lookupBlock(h.typ)
+	h := header{typ: le.Uint32(hdr[0:]), total: le.Uint32(hdr[4:]), off: off}
+	h.info = r.blockInfo(h.typ)
 	r.stats.Blocks++
 	if h.total < blockFrameLen || h.total%4 != 0 {
 		return h, r.errorf(h, "%w: total length %d (at least %d, a multiple of 4)", ErrBlockLength, h.total, blockFrameLen)
@@ -238,4 +248,24 @@ func (r *Reader) skip(h header) error {
 		return r.readErr(h, err)
 	}
 	return r.checkTrailer(h, le.Uint32(r.hdr[:4]))
+}
+
+// blockInfo returns the description of block type t.
+func (r *Reader) blockInfo(t uint32) *blockInfo {
+	if r.lastInfo != nil && t == r.lastTyp {
+		return r.lastInfo
+	}
+	bi := r.infos[t]
+	if bi == nil {
+		if r.infos == nil {
+			r.infos = map[uint32]*blockInfo{}
+		}
+		d := lookupBlock(t)
+		bi = &d
+		if d.kind != kindUnknown || len(r.infos) < 64 {
+			r.infos[t] = bi
+		}
+	}
+	r.lastTyp, r.lastInfo = t, bi
+	return bi
 }
