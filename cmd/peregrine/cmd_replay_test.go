@@ -1,0 +1,73 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"peregrine/internal/testenv"
+)
+
+var pspRules = filepath.Join("..", "..", "internal", "engine", "testdata", "psp_2019.yaml")
+
+func TestReplay(t *testing.T) {
+	capture := testenv.Shared(t, "captures/falco_psp_write_tmp_test.scap")
+	out, stderr, code := peregrine(t, "replay", "-r", capture, "--rules", pspRules)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.HasSuffix(out, ": Warning File below /tmp opened for writing (user=root command=bash file=/tmp/test container=697956520d89)\n") || strings.Count(out, "\n") != 1 {
+		t.Fatalf("alerts:\n%s", out)
+	}
+	if !strings.Contains(stderr, "229 events, 1 alerts") || !strings.Contains(stderr, "Write below tmp") {
+		t.Fatalf("summary:\n%s", stderr)
+	}
+	out, stderr, code = peregrine(t, "replay", "-q", "-o", "json", "-r", capture, "--rules", pspRules)
+	if code != 0 || stderr != "" {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	var a struct {
+		Rule, Priority, Source, Output string
+		OutputFields                   map[string]any `json:"output_fields"`
+	}
+	if err := json.Unmarshal([]byte(out), &a); err != nil {
+		t.Fatal(err)
+	}
+	if a.Rule != "Write below tmp" || a.Priority != "Warning" || a.Source != "syscall" || a.OutputFields["fd.name"] != "/tmp/test" {
+		t.Fatalf("alert %+v", a)
+	}
+}
+
+func TestReplayDefaultRules(t *testing.T) {
+	t.Setenv("PEREGRINE_RULES", pspRules)
+	_, stderr, code := peregrine(t, "replay", "-r", testenv.Shared(t, "captures/falco_psp_privileged.scap"))
+	if code != 0 || !strings.Contains(stderr, "rules from "+pspRules) || !strings.Contains(stderr, "1 alerts") {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+}
+
+func TestReplayErrors(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.yaml")
+	os.WriteFile(bad, []byte("- rule: r\n  desc: d\n  condition: proc.nam = x\n  output: o\n  priority: WARNING\n"), 0o644)
+	capture := testenv.Shared(t, "captures/falco_empty.scap")
+	tests := []struct {
+		args   []string
+		code   int
+		stderr string
+	}{
+		{[]string{"replay"}, exitUsage, "-r FILE is required"},
+		{[]string{"replay", "-r", capture, "--rules", pspRules, "--priority", "loud"}, exitUsage, "--priority"},
+		{[]string{"replay", "-r", capture, "--rules", pspRules, "--rule-matching", "some"}, exitUsage, "--rule-matching"},
+		{[]string{"replay", "-r", capture, "--rules", bad}, exitError, bad + ":3:14: error: rule \"r\": unknown field proc.nam"},
+		{[]string{"replay", "-r", filepath.Join(dir, "none.scap"), "--rules", pspRules}, exitError, "no such file"},
+	}
+	for _, tt := range tests {
+		_, stderr, code := peregrine(t, tt.args...)
+		if code != tt.code || !strings.Contains(stderr, tt.stderr) {
+			t.Errorf("%v: exit %d, %q; want %d with %q", tt.args, code, stderr, tt.code, tt.stderr)
+		}
+	}
+}
