@@ -147,5 +147,8 @@ func (s *State) setContainer(t *Thread) {
 	t.Container = id
 	if id != "" && s.containers[id] == nil {
 		s.containers[id] = &Container{ID: id, Type: runtime}
+		if s.opts.NewContainer != nil {
+			s.opts.NewContainer(id)
+		}
 	}
 }

@@ -21,6 +21,12 @@ type Options struct {
 	// created past it are not tracked (counted in Stats.FDsDropped).
 	// 0 means DefaultMaxFDs.
 	MaxFDs int
+	// NewContainer, when set, is called with the id of each container the
+	// state meets for the first time (from a process's cgroups), so that
+	// its metadata can be fetched from the runtime and filled into the
+	// record State.Container returns. It runs on the goroutine that calls
+	// Update and must not block.
+	NewContainer func(id string)
 }
 
 // Stats count what a State did. Misses are events that referred to a

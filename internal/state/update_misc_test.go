@@ -1,6 +1,7 @@
 package state_test
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -220,5 +221,24 @@ func TestBootstrapSockets(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
 		t.Errorf("listed descriptors (-want +got):\n%s", diff)
+	}
+}
+
+// TestNewContainerHook checks that the state announces each container once,
+// when a process first shows it.
+func TestNewContainerHook(t *testing.T) {
+	const a = "697956520d89f3e0b1c5a2f8b62d1b9e6a07c3e5d4f2a1b0c9d8e7f6a5b4c3d2"
+	const b = "1111111111112222222222223333333333334444444444445555555555556666"
+	var seen []string
+	s := state.New(state.Options{NewContainer: func(id string) { seen = append(seen, id) }})
+	var procs []event.Process
+	for i, cg := range []string{"cpu=/docker/" + a, "cpu=/docker/" + a, "cpu=/user.slice", "cpu=/docker/" + b} {
+		p := event.ProcessDefaults()
+		p.TID, p.PID, p.Comm, p.Cgroups = int64(10+i), int64(10+i), "sh", cg+"\x00"
+		procs = append(procs, p)
+	}
+	s.Bootstrap(state.Bootstrap{Procs: procs})
+	if want := []string{a[:12], b[:12]}; !slices.Equal(seen, want) {
+		t.Fatalf("announced %v, want %v", seen, want)
 	}
 }
