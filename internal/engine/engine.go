@@ -49,6 +49,9 @@ type Counters struct {
 	Events       uint64   // events processed
 	EventsByType []uint64 // indexed by event type
 	Alerts       uint64
+	// DropAlerts counts the alerts about events the source lost (part of
+	// Alerts; see DropSource).
+	DropAlerts uint64
 	// AlertsByRule is indexed like Ruleset().Rules().
 	AlertsByRule []uint64
 	State        state.Stats
@@ -154,11 +157,23 @@ const checkEvery = 4096
 
 // Run processes the events of src until its end (nil), an error of src,
 // or the cancellation of ctx (ctx.Err()).
+//
+// A source that loses events (DropSource) gets a drop alert, "Peregrine
+// internal: event drops", whenever it lost events since the last one, at
+// most every ten seconds, and at the end.
 func (e *Engine) Run(ctx context.Context, src Source, emit func(*alert.Alert)) error {
+	var drops *dropMonitor
+	if ds, ok := src.(DropSource); ok {
+		drops = &dropMonitor{src: ds, now: time.Now}
+		defer drops.check(e, emit, true)
+	}
 	for n := 0; ; n++ {
 		if n%checkEvery == 0 {
 			if err := ctx.Err(); err != nil {
 				return err
+			}
+			if drops != nil {
+				drops.check(e, emit, false)
 			}
 		}
 		ev, err := src.Next()
