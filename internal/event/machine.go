@@ -148,6 +148,11 @@ type Process struct {
 	ExeFromMemfd     bool   // the executable is a memfd
 	ExeLowerLayer    bool   // the executable lives in an overlayfs lower layer
 	PGID             int64  // process group id
+
+	// StartTS is when the thread started, in ns since the epoch; 0 when
+	// unknown. Process-list blocks do not store it (it is 0 in records
+	// read from a capture); a live /proc scan fills it in.
+	StartTS uint64
 }
 
 // ProcessDefaults returns a Process holding, in every field, the value libs
