@@ -140,4 +140,3 @@ func waitStatus(t *testing.T, c *Cache, id string, want Status) {
 	}
 	t.Fatalf("%s: status %v after 10 s, want %v", id, st, want)
 }
-
