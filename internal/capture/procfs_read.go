@@ -1,0 +1,129 @@
+package capture
+
+import (
+	"errors"
+	"os"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// Size limits of the /proc files a scan reads. cmdline and environ are cut
+// where libs cuts them (SCAP_MAX_ARGS_SIZE, SCAP_MAX_ENV_SIZE); the others
+// are far above what the kernel writes, so a larger file is garbage.
+const (
+	argsMax    = 4096
+	envMax     = 4096
+	statMax    = 4096
+	statusMax  = 64 << 10 // a long Groups: line
+	cgroupMax  = 64 << 10
+	limitsMax  = 8 << 10
+	loginMax   = 32
+	textMax    = 4096 // one-line files: pid_max, hostname
+	pathMax    = 1023 // longest path libs stores (SCAP_MAX_PATH_SIZE less its NUL)
+	cgroupsMax = 4096 // longest cgroup list libs stores (SCAP_MAX_CGROUPS_SIZE)
+)
+
+// procReader reads files and symbolic links below /proc into buffers it
+// reuses. It is not safe for concurrent use.
+type procReader struct {
+	buf  []byte
+	link []byte
+}
+
+func newProcReader() *procReader {
+	return &procReader{buf: make([]byte, 16<<10), link: make([]byte, unix.PathMax)}
+}
+
+// read returns the first limit bytes (at most) of the file at path. The
+// slice is valid until the next call.
+func (r *procReader) read(path string, limit int) ([]byte, error) {
+	fd, err := openRetry(path)
+	if err != nil {
+		return nil, &os.PathError{Op: "open", Path: path, Err: err}
+	}
+	defer unix.Close(fd)
+	if len(r.buf) < limit {
+		r.buf = make([]byte, limit)
+	}
+	b, n := r.buf[:limit], 0
+	for n < limit {
+		m, err := unix.Read(fd, b[n:])
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return nil, &os.PathError{Op: "read", Path: path, Err: err}
+		}
+		if m == 0 {
+			break
+		}
+		n += m
+	}
+	return b[:n], nil
+}
+
+// readlink returns the target of the link at path, cut to pathMax bytes.
+func (r *procReader) readlink(path string) (string, error) {
+	n, err := unix.Readlink(path, r.link)
+	if err != nil {
+		return "", &os.PathError{Op: "readlink", Path: path, Err: err}
+	}
+	return string(r.link[:min(n, pathMax)]), nil
+}
+
+func openRetry(path string) (int, error) {
+	for {
+		fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC|unix.O_NOCTTY, 0)
+		if err != unix.EINTR {
+			return fd, err
+		}
+	}
+}
+
+// gone reports whether err says that the process or thread (or the file
+// it opened) no longer exists.
+func gone(err error) bool {
+	return errors.Is(err, unix.ENOENT) || errors.Is(err, unix.ESRCH)
+}
+
+// statPath stats path, following links; the zero Stat_t and false when it
+// fails.
+func statPath(path string) (unix.Stat_t, bool) {
+	var st unix.Stat_t
+	err := unix.Stat(path, &st)
+	return st, err == nil
+}
+
+// timespecNS converts a stat time to ns since the epoch.
+func timespecNS(ts unix.Timespec) uint64 {
+	ns := ts.Nano()
+	if ns < 0 {
+		return 0
+	}
+	return uint64(ns)
+}
+
+// bootTime returns the boot time in ns since the epoch, to the ns:
+// CLOCK_REALTIME minus CLOCK_BOOTTIME, read back to back.
+func bootTime() uint64 {
+	var rt, bt unix.Timespec
+	if unix.ClockGettime(unix.CLOCK_REALTIME, &rt) != nil || unix.ClockGettime(unix.CLOCK_BOOTTIME, &bt) != nil {
+		return 0
+	}
+	d := rt.Nano() - bt.Nano()
+	if d < 0 {
+		return 0
+	}
+	return uint64(d)
+}
+
+// clockTicks is USER_HZ, the unit of the start times in
+// /proc/<pid>/stat: 100 on every Linux architecture Peregrine runs on.
+const clockTicks = 100
+
+// ticksToNS converts a start time in clock ticks after boot to ns since
+// the epoch.
+func ticksToNS(boot, ticks uint64) uint64 {
+	return boot + ticks*uint64(time.Second/clockTicks)
+}
