@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"peregrine/internal/alert"
+	"peregrine/internal/container"
 	"peregrine/internal/event"
 	"peregrine/internal/field"
 	"peregrine/internal/rules"
@@ -29,6 +30,11 @@ type Options struct {
 	Hostname string
 	// State configures the state engine.
 	State state.Options
+	// Containers, when set, gives container metadata from the runtime
+	// (see containers.go); ContainerWait bounds how long the first event
+	// of a new container waits for it (0: DefaultContainerWait).
+	Containers    *container.Cache
+	ContainerWait time.Duration
 }
 
 // Engine evaluates a stream of system call events: each event updates the
@@ -42,6 +48,7 @@ type Engine struct {
 	rs      *rules.Ruleset
 	matched []*rules.CompiledRule
 	counts  Counters
+	conts   *containers // nil without a container cache
 }
 
 // Counters count what an Engine did.
@@ -55,12 +62,29 @@ type Counters struct {
 	// AlertsByRule is indexed like Ruleset().Rules().
 	AlertsByRule []uint64
 	State        state.Stats
+	// ContainerWaits counts events that waited for their container's
+	// metadata; ContainerLate those that gave up (fields then <NA>).
+	ContainerWaits, ContainerLate uint64
 }
 
 // New compiles the syscall rules of spec against a new state engine.
 // Diagnostics are the compiler's (warnings included); the error is
 // non-nil when a rule does not compile.
 func New(spec *rules.Spec, opt Options) (*Engine, []rules.Diagnostic, error) {
+	var conts *containers
+	if opt.Containers != nil {
+		conts = &containers{cache: opt.Containers, wait: opt.ContainerWait, filled: map[string]bool{}, waited: map[string]bool{}}
+		if conts.wait == 0 {
+			conts.wait = DefaultContainerWait
+		}
+		announce := opt.State.NewContainer
+		opt.State.NewContainer = func(id string) {
+			opt.Containers.Request(id)
+			if announce != nil {
+				announce(id)
+			}
+		}
+	}
 	st := state.New(opt.State)
 	binder := state.NewBinder(st, state.BinderOptions{Hostname: opt.Hostname, Resolver: st.Resolver()})
 	rs, diags, err := rules.Compile(spec, rules.Options{
@@ -74,7 +98,7 @@ func New(spec *rules.Spec, opt Options) (*Engine, []rules.Diagnostic, error) {
 	if err != nil {
 		return nil, diags, err
 	}
-	e := &Engine{opt: opt, st: st, binder: binder, rs: rs, matched: make([]*rules.CompiledRule, 0, 8)}
+	e := &Engine{opt: opt, st: st, binder: binder, rs: rs, matched: make([]*rules.CompiledRule, 0, 8), conts: conts}
 	e.counts.EventsByType = make([]uint64, event.NumTypes())
 	e.counts.AlertsByRule = make([]uint64, len(rs.Rules()))
 	return e, diags, nil
@@ -107,6 +131,13 @@ func (e *Engine) Process(ev *event.Event, emit func(*alert.Alert)) {
 	e.st.Update(ev)
 	if ev.BlockFlags&event.StateOnly != 0 {
 		return // it updates the state but is never shown nor matched
+	}
+	if e.conts != nil {
+		if _, th, _ := e.st.Current(); th != nil && th.Container != "" && !e.conts.filled[th.Container] {
+			if !e.conts.fill(e.st, th.Container) && e.rs.Tests(t) {
+				e.conts.waitFor(e.st, th.Container)
+			}
+		}
 	}
 	e.matched = e.rs.Match(t, e.matched[:0])
 	if len(e.matched) == 0 {
@@ -143,6 +174,9 @@ func (e *Engine) Counters() Counters {
 	c.EventsByType = append([]uint64(nil), c.EventsByType...)
 	c.AlertsByRule = append([]uint64(nil), c.AlertsByRule...)
 	c.State = e.st.Stats()
+	if e.conts != nil {
+		c.ContainerWaits, c.ContainerLate = e.conts.waits, e.conts.late
+	}
 	return c
 }
 

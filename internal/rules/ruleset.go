@@ -81,5 +81,8 @@ func (rs *Ruleset) Match(t event.Type, dst []*CompiledRule) []*CompiledRule {
 	return dst
 }
 
+// Tests reports whether some running rule is tested on events of type t.
+func (rs *Ruleset) Tests(t event.Type) bool { return int(t) < len(rs.byType) && len(rs.byType[t]) > 0 }
+
 // Runnable reports whether the rule set was compiled with a binder.
 func (rs *Ruleset) Runnable() bool { return rs.runnable }
