@@ -93,12 +93,12 @@ type sysSpec struct {
 func word(i uint8) uint8 { return srcWord0 + i }
 
 // Parameter constructors.
-func ret() pdef               { return pdef{kind: pkInt, src: srcRet} }
-func arg(k uint8) pdef        { return pdef{kind: pkInt, src: k} }
-func intArg(k uint8) pdef     { return pdef{kind: pkInt, src: k, flags: pfSext32} }
-func lo32(k uint8) pdef       { return pdef{kind: pkInt, src: k, flags: pfSext32} }
-func hi32(k uint8) pdef       { return pdef{kind: pkInt, src: k, flags: pfHi32 | pfSext32} }
-func str(k uint8) pdef        { return pdef{kind: pkStr, src: k} }
+func ret() pdef           { return pdef{kind: pkInt, src: srcRet} }
+func arg(k uint8) pdef    { return pdef{kind: pkInt, src: k} }
+func intArg(k uint8) pdef { return pdef{kind: pkInt, src: k, flags: pfSext32} }
+func lo32(k uint8) pdef   { return pdef{kind: pkInt, src: k, flags: pfSext32} }
+func hi32(k uint8) pdef   { return pdef{kind: pkInt, src: k, flags: pfHi32 | pfSext32} }
+func str(k uint8) pdef    { return pdef{kind: pkStr, src: k} }
 func conv(k uint8, c convID) pdef {
 	return pdef{kind: pkInt, src: k, conv: c}
 }
