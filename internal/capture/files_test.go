@@ -34,6 +34,8 @@ func sys(nr uintptr, args ...any) int64 {
 			a[i] = uintptr(x)
 		case uintptr:
 			a[i] = x
+		case unix.Signal:
+			a[i] = uintptr(x)
 		case unsafe.Pointer:
 			keep = append(keep, x)
 			a[i] = uintptr(x)
