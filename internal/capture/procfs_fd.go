@@ -96,10 +96,16 @@ func anonKind(link string) event.FDType {
 
 // readFDs lists the open descriptors of the process whose /proc directory
 // (or the directory of one of its threads) is dir. The second result is
-// false when the process has gone.
+// false when the process has gone. Descriptors are looked up relative to
+// the fd directory, which spares the kernel a path walk per descriptor.
 func (w *worker) readFDs(dir string) ([]event.FD, bool) {
 	fdDir := dir + "/fd"
-	nums, err := listIDs(fdDir)
+	dfd, err := openRetry(fdDir, unix.O_RDONLY|unix.O_DIRECTORY)
+	var nums []int64
+	if err == nil {
+		nums, err = w.r.listAt(dfd)
+		defer unix.Close(dfd)
+	}
 	if err != nil {
 		if gone(err) {
 			return nil, false
@@ -111,32 +117,57 @@ func (w *worker) readFDs(dir string) ([]event.FD, bool) {
 		w.stats.OverFDs += over
 		nums = nums[:w.sc.opts.MaxFDs]
 	}
-	var netNS uint64
-	if st, ok := statPath(dir + "/ns/net"); ok {
-		netNS = st.Ino
-	}
+	fl := fdList{dir: dir, infoFD: -1}
+	defer fl.close()
 	out := make([]event.FD, 0, len(nums))
 	for _, n := range nums {
-		path := fdDir + "/" + strconv.FormatInt(n, 10)
-		st, ok := statPath(path)
-		if !ok {
+		name := strconv.FormatInt(n, 10)
+		var st unix.Stat_t
+		if unix.Fstatat(dfd, name, &st, 0) != nil {
 			continue // closed meanwhile
 		}
-		link, err := w.r.readlink(path)
+		link, err := w.r.readlinkAt(dfd, name)
 		if err != nil {
 			continue
 		}
 		fd := event.FD{Num: n, Ino: st.Ino}
-		if w.describe(&fd, dir, &st, link, netNS) {
+		if w.describe(&fd, &fl, &st, link) {
 			out = append(out, fd)
 		}
 	}
 	return out, true
 }
 
+// fdList is what reading the descriptors of one process needs beside
+// each descriptor, found on first use.
+type fdList struct {
+	dir    string
+	infoFD int // the fdinfo directory; -1 until opened
+	netNS  uint64
+	haveNS bool
+}
+
+func (l *fdList) close() {
+	if l.infoFD >= 0 {
+		unix.Close(l.infoFD)
+	}
+}
+
+// netNamespace returns the inode of the process's network namespace, 0
+// when it cannot be told.
+func (l *fdList) netNamespace() uint64 {
+	if !l.haveNS {
+		if st, ok := statPath(l.dir + "/ns/net"); ok {
+			l.netNS = st.Ino
+		}
+		l.haveNS = true
+	}
+	return l.netNS
+}
+
 // describe fills fd from the stat of its target and its link name, as
 // libs' fd scan does. It returns false for a socket that no table lists.
-func (w *worker) describe(fd *event.FD, dir string, st *unix.Stat_t, link string, netNS uint64) bool {
+func (w *worker) describe(fd *event.FD, fl *fdList, st *unix.Stat_t, link string) bool {
 	switch st.Mode & unix.S_IFMT {
 	case unix.S_IFIFO:
 		fd.Type, fd.Name = event.FDFifo, link
@@ -151,7 +182,7 @@ func (w *worker) describe(fd *event.FD, dir string, st *unix.Stat_t, link string
 			fd.Type = anonKind(link)
 		default:
 			fd.Type, fd.Name = event.FDFileV2, link
-			w.fileInfo(fd, dir)
+			w.fileInfo(fd, fl)
 		}
 	case unix.S_IFDIR:
 		fd.Type, fd.Name = event.FDDirectory, link
@@ -161,7 +192,7 @@ func (w *worker) describe(fd *event.FD, dir string, st *unix.Stat_t, link string
 			fd.Type, fd.Name = event.FDUnsupported, link
 			return true
 		}
-		tmpl, ok := w.sockets(dir, netNS)[ino]
+		tmpl, ok := w.sockets(fl.dir, fl.netNamespace())[ino]
 		if !ok {
 			w.stats.UnknownSockets++
 			return false
@@ -190,8 +221,15 @@ func bracketed(link, prefix string) (uint64, bool) {
 // fileInfo sets the open flags and device of a file descriptor from its
 // fdinfo file: "flags:" in octal, "mnt_id:" naming the mount, whose device
 // mountinfo gives.
-func (w *worker) fileInfo(fd *event.FD, dir string) {
-	b, err := w.r.read(dir+"/fdinfo/"+strconv.FormatInt(fd.Num, 10), textMax)
+func (w *worker) fileInfo(fd *event.FD, fl *fdList) {
+	if fl.infoFD < 0 {
+		d, err := openRetry(fl.dir+"/fdinfo", unix.O_PATH|unix.O_DIRECTORY)
+		if err != nil {
+			return
+		}
+		fl.infoFD = d
+	}
+	b, err := w.r.readAt(fl.infoFD, strconv.FormatInt(fd.Num, 10), textMax)
 	if err != nil {
 		return
 	}
@@ -214,7 +252,7 @@ func (w *worker) fileInfo(fd *event.FD, dir string) {
 		}
 	}
 	if haveMnt {
-		fd.Dev = w.mountDev(dir, mnt)
+		fd.Dev = w.mountDev(fl.dir, mnt)
 	}
 }
 

@@ -3,6 +3,7 @@ package capture
 import (
 	"errors"
 	"os"
+	"slices"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -38,7 +39,12 @@ func newProcReader() *procReader {
 // read returns the first limit bytes (at most) of the file at path. The
 // slice is valid until the next call.
 func (r *procReader) read(path string, limit int) ([]byte, error) {
-	fd, err := openRetry(path)
+	return r.readAt(unix.AT_FDCWD, path, limit)
+}
+
+// readAt is read of a path relative to the directory dfd.
+func (r *procReader) readAt(dfd int, path string, limit int) ([]byte, error) {
+	fd, err := openAtRetry(dfd, path, unix.O_RDONLY)
 	if err != nil {
 		return nil, &os.PathError{Op: "open", Path: path, Err: err}
 	}
@@ -55,26 +61,66 @@ func (r *procReader) read(path string, limit int) ([]byte, error) {
 		if err != nil {
 			return nil, &os.PathError{Op: "read", Path: path, Err: err}
 		}
-		if m == 0 {
+		n += m
+		// A short read is the end: the files read here are regular
+		// files or /proc files that fill the whole buffer when they can
+		// (single-record seq files, cmdline, environ). It saves a read
+		// per file.
+		if m == 0 || n < limit && m < len(b)-(n-m) {
 			break
 		}
-		n += m
 	}
 	return b[:n], nil
 }
 
 // readlink returns the target of the link at path, cut to pathMax bytes.
 func (r *procReader) readlink(path string) (string, error) {
-	n, err := unix.Readlink(path, r.link)
+	return r.readlinkAt(unix.AT_FDCWD, path)
+}
+
+// readlinkAt is readlink of a path relative to the directory dfd.
+func (r *procReader) readlinkAt(dfd int, path string) (string, error) {
+	n, err := unix.Readlinkat(dfd, path, r.link)
 	if err != nil {
 		return "", &os.PathError{Op: "readlink", Path: path, Err: err}
 	}
 	return string(r.link[:min(n, pathMax)]), nil
 }
 
-func openRetry(path string) (int, error) {
+// listAt returns the numeric entries of the open directory dfd (process,
+// thread or descriptor numbers) in ascending order.
+func (r *procReader) listAt(dfd int) ([]int64, error) {
+	var ids []int64
+	var names []string
 	for {
-		fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC|unix.O_NOCTTY, 0)
+		n, err := unix.Getdents(dfd, r.buf)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if n <= 0 {
+			break
+		}
+		_, _, names = unix.ParseDirent(r.buf[:n], -1, names[:0])
+		for _, s := range names {
+			if id, ok := parseID(s); ok {
+				ids = append(ids, id)
+			}
+		}
+	}
+	slices.Sort(ids)
+	return ids, nil
+}
+
+func openRetry(path string, flags int) (int, error) {
+	return openAtRetry(unix.AT_FDCWD, path, flags)
+}
+
+func openAtRetry(dfd int, path string, flags int) (int, error) {
+	for {
+		fd, err := unix.Openat(dfd, path, flags|unix.O_CLOEXEC|unix.O_NOCTTY, 0)
 		if err != unix.EINTR {
 			return fd, err
 		}

@@ -2,7 +2,8 @@ package capture
 
 import (
 	"errors"
-	"os"
+
+	"golang.org/x/sys/unix"
 
 	"peregrine/internal/event"
 )
@@ -38,8 +39,16 @@ type procShared struct {
 }
 
 // thread reads the thread tid, whose /proc directory is dir, into p.
+//
+// The files are opened relative to the directory, which spares the kernel
+// a path walk through /proc/<pid> for each of them.
 func (w *worker) thread(dir string, tid int64, main bool, ps *procShared, p *event.Process) threadResult {
-	b, err := w.r.read(dir+"/stat", statMax)
+	dfd, err := openRetry(dir, unix.O_PATH|unix.O_DIRECTORY)
+	if err != nil {
+		return w.failed(dir, err)
+	}
+	defer unix.Close(dfd)
+	b, err := w.r.readAt(dfd, "stat", statMax)
 	if err != nil {
 		return w.failed(dir, err)
 	}
@@ -56,7 +65,7 @@ func (w *worker) thread(dir string, tid int64, main bool, ps *procShared, p *eve
 	if st.state == 'Z' || st.state == 'X' {
 		return threadZombie
 	}
-	if b, err = w.r.read(dir+"/status", statusMax); err != nil {
+	if b, err = w.r.readAt(dfd, "status", statusMax); err != nil {
 		return w.failed(dir, err)
 	}
 	ss, err := parseStatus(b)
@@ -67,7 +76,7 @@ func (w *worker) thread(dir string, tid int64, main bool, ps *procShared, p *eve
 		return threadKernel
 	}
 	if !ps.loaded {
-		if r := w.readShared(dir, st.startTime, &ss, ps); r != threadOK {
+		if r := w.readShared(dir, dfd, st.startTime, &ss, ps); r != threadOK {
 			return r
 		}
 	}
@@ -97,19 +106,19 @@ func (w *worker) thread(dir string, tid int64, main bool, ps *procShared, p *eve
 		p.PGID, p.VPGID = ss.nsPgidFirst, ss.nsPgidLast
 	}
 	lost := false
-	p.Cwd, lost = w.link(dir+"/cwd", lost)
-	p.Root, lost = w.link(dir+"/root", lost)
-	if b, err := w.r.read(dir+"/loginuid", loginMax); err == nil {
+	p.Cwd, lost = w.link(dfd, "cwd", lost)
+	p.Root, lost = w.link(dfd, "root", lost)
+	if b, err := w.r.readAt(dfd, "loginuid", loginMax); err == nil {
 		if v, ok := parseLoginUID(b); ok {
 			p.LoginUID = v
 		}
 	} // absent without CONFIG_AUDIT: no login uid, as libs records it
-	if b, err := w.r.read(dir+"/cgroup", cgroupMax); err == nil {
+	if b, err := w.r.readAt(dfd, "cgroup", cgroupMax); err == nil {
 		p.Cgroups = w.formatCgroups(b)
 	} else {
 		lost = lost || gone(err)
 	}
-	if lost && !w.alive(dir, st.startTime) {
+	if lost && !w.alive(dfd, st.startTime) {
 		return threadGone
 	}
 	return threadOK
@@ -117,8 +126,8 @@ func (w *worker) thread(dir string, tid int64, main bool, ps *procShared, p *eve
 
 // readShared reads what the threads of a process share, through the
 // directory of its first thread.
-func (w *worker) readShared(dir string, start uint64, ss *statusInfo, ps *procShared) threadResult {
-	b, err := w.r.read(dir+"/cmdline", argsMax)
+func (w *worker) readShared(dir string, dfd int, start uint64, ss *statusInfo, ps *procShared) threadResult {
+	b, err := w.r.readAt(dfd, "cmdline", argsMax)
 	if err != nil {
 		return w.failed(dir, err)
 	}
@@ -126,15 +135,15 @@ func (w *worker) readShared(dir string, start uint64, ss *statusInfo, ps *procSh
 	ps.exe = truncate(ps.exe, pathMax)
 	// A process without a memory map (exiting) has no exe link; libs
 	// then stores an empty path.
-	ps.exePath, _ = w.r.readlink(dir + "/exe")
+	ps.exePath, _ = w.r.readlinkAt(dfd, "exe")
 	lost := false
-	if b, err := w.r.read(dir+"/environ", envMax); err == nil {
+	if b, err := w.r.readAt(dfd, "environ", envMax); err == nil {
 		ps.env = nulTerminated(b)
 	} else {
 		lost = gone(err)
 	}
 	ps.fdLimit = -1
-	if b, err := w.r.read(dir+"/limits", limitsMax); err == nil {
+	if b, err := w.r.readAt(dfd, "limits", limitsMax); err == nil {
 		if v, ok := parseFDLimit(b); ok {
 			ps.fdLimit = v
 		}
@@ -148,7 +157,7 @@ func (w *worker) readShared(dir string, start uint64, ss *statusInfo, ps *procSh
 		ps.pidNS = st.Ino
 	}
 	ps.bin = w.exeInfo(dir, ps.exePath, ss)
-	if lost && !w.alive(dir, start) {
+	if lost && !w.alive(dfd, start) {
 		return threadGone
 	}
 	ps.loaded = true
@@ -157,15 +166,15 @@ func (w *worker) readShared(dir string, start uint64, ss *statusInfo, ps *procSh
 
 // link reads a symbolic link of a thread; a failure leaves it empty (libs
 // drops the thread instead) and says whether the thread seems gone.
-func (w *worker) link(path string, lost bool) (string, bool) {
-	s, err := w.r.readlink(path)
+func (w *worker) link(dfd int, name string, lost bool) (string, bool) {
+	s, err := w.r.readlinkAt(dfd, name)
 	return s, lost || err != nil && gone(err)
 }
 
 // alive reports whether the thread of dir still runs, and is the one that
 // started at start (its id was not reused).
-func (w *worker) alive(dir string, start uint64) bool {
-	b, err := w.r.read(dir+"/stat", statMax)
+func (w *worker) alive(dfd int, start uint64) bool {
+	b, err := w.r.readAt(dfd, "stat", statMax)
 	if err != nil {
 		return false
 	}
@@ -173,16 +182,12 @@ func (w *worker) alive(dir string, start uint64) bool {
 	return err == nil && st.startTime == start && st.state != 'Z' && st.state != 'X'
 }
 
-// failed classifies a read error of a thread: gone, or failed (noted).
+// failed classifies a read error of a thread: gone, or failed (noted
+// with what was being read).
 func (w *worker) failed(what string, err error) threadResult {
 	if gone(err) {
 		return threadGone
 	}
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		w.stats.note("%v", err)
-	} else {
-		w.stats.note("%s: %v", what, err)
-	}
+	w.stats.note("%s: %v", what, err)
 	return threadFailed
 }
