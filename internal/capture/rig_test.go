@@ -82,6 +82,33 @@ func (r *rig) waitFor(what string, match func(*event.Event) bool) *event.Event {
 	}
 }
 
+// collect waits until each of match has matched an event, in any order,
+// and returns the events by name.
+func (r *rig) collect(match map[string]func(*event.Event) bool) map[string]*event.Event {
+	r.t.Helper()
+	got := map[string]*event.Event{}
+	timeout := time.After(waitLimit)
+	for len(got) < len(match) {
+		select {
+		case e := <-r.ch:
+			for name, m := range match {
+				if got[name] == nil && m(e) {
+					got[name] = e
+				}
+			}
+		case <-timeout:
+			var missing []string
+			for name := range match {
+				if got[name] == nil {
+					missing = append(missing, name)
+				}
+			}
+			r.t.Fatalf("no %v event within %v (stats %+v)", missing, waitLimit, r.c.Stats())
+		}
+	}
+	return got
+}
+
 // waitType waits for an event of type typ by thread tid.
 func (r *rig) waitType(typ event.Type, tid int, more ...func(*event.Event) bool) *event.Event {
 	r.t.Helper()

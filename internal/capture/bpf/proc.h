@@ -31,7 +31,7 @@ static long argv_step(__u32 i, void *arg)
 	if (tot >= ARGS_MAX - 1)
 		return 1;
 	__u32 room = ARGS_MAX - tot;
-	long n = bpf_probe_read_user_str(&sc->b[clamp_off(t->at + tot, SCRATCH - 1)], clamp_off(room, ARGS_MAX - 1),
+	long n = bpf_probe_read_user_str(&sc->b[clamp_off(t->at + tot, SCRATCH - 1)], clamp_off(room, 2 * ARGS_MAX - 1),
 					 (void *)p);
 	if (n <= 0) {
 		t->fault = 1;

@@ -134,7 +134,9 @@ static __always_inline __u64 ts_ns(__s64 sec, __s64 nsec)
 static __always_inline __u64 inode_ctime(struct inode *ino)
 {
 	if (bpf_core_field_exists(struct inode, i_ctime_sec))
-		return ts_ns(BPF_CORE_READ(ino, i_ctime_sec), BPF_CORE_READ(ino, i_ctime_nsec));
+		/* The top bit of i_ctime_nsec marks a ctime that was queried
+		 * (I_CTIME_QUERIED): not part of the time. */
+		return ts_ns(BPF_CORE_READ(ino, i_ctime_sec), BPF_CORE_READ(ino, i_ctime_nsec) & 0x3fffffff);
 	struct inode___ts *old = (void *)ino;
 	return ts_ns(BPF_CORE_READ(old, i_ctime.tv_sec), BPF_CORE_READ(old, i_ctime.tv_nsec));
 }
