@@ -13,6 +13,10 @@ import (
 // errMalformed reports a /proc file whose content a parser does not accept.
 var errMalformed = errors.New("malformed")
 
+// maxStartTicks bounds a start time (in clock ticks after boot): past
+// about 350 years of uptime it is garbage, and would overflow in ns.
+const maxStartTicks = 1 << 40
+
 // pfKthread is the PF_KTHREAD bit of the flags field of /proc/<pid>/stat.
 const pfKthread = 0x00200000
 
@@ -79,6 +83,9 @@ func parseStat(b []byte) (statInfo, error) {
 		if *x.dst, err = strconv.ParseUint(string(f[x.field-3]), 10, 64); err != nil {
 			return s, errMalformed
 		}
+	}
+	if s.startTime > maxStartTicks {
+		return s, errMalformed
 	}
 	return s, nil
 }

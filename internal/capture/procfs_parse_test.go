@@ -40,6 +40,7 @@ func TestParseStat(t *testing.T) {
 		{name: "no parentheses", in: "1 init S 0 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 1"},
 		{name: "too few fields", in: "1 (init) S 0 1 1 0 -1 0 0"},
 		{name: "garbage number", in: "1 (init) S 0 1 x 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 1 0 0"},
+		{name: "absurd start", in: "1 (init) S 0 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 18446744073709551615 0 0"},
 		{name: "negative start", in: "1 (init) S 0 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 -5 0 0"},
 		{name: "bad pid", in: "x (init) S 0 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 1 0 0"},
 		{name: "zero pid", in: "0 (init) S 0 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 1 0 0"},

@@ -103,11 +103,66 @@ func (s *SnapshotStats) note(format string, args ...any) {
 
 // TakeSnapshot scans the machine: its description, interface addresses,
 // users and groups, every thread of every process with its open
-// descriptors. It reads the way libs' scap does at start-up, with the
-// differences listed in the package documentation. Threads that exit
-// during the scan, or whose files cannot be read, are left out and
-// counted; the scan fails only when the proc root cannot be listed.
+// descriptors. Threads that exit during the scan, or whose files cannot be
+// read, are left out and counted in [SnapshotStats]; the scan fails only
+// when the proc root cannot be listed. Processes are read on several
+// goroutines (see [SnapshotOptions.Workers]) and listed in pid order.
 // TakeSnapshot may be called from several goroutines at once.
+//
+// It reads what libs' scap reads at start-up, with libs' choices:
+//   - uid and gid are the effective ids of status; ptid is status' PPid for
+//     every thread (the parent process, also for non-main threads); sid,
+//     tty and the page faults come from stat; vtid and vpid are the last
+//     NSpid and NStgid values; pgid and vpgid the first and last NSpgid
+//     values (stat's pgrp without them);
+//   - exe is argv[0], args the rest of cmdline and env the environment,
+//     each cut to 4096 bytes with a NUL terminator; exepath, cwd and root
+//     are the links; fdlimit is the soft "Max open files" limit (-1 for
+//     unlimited or unknown); loginuid is [event.NoLoginUID] without
+//     /proc/<pid>/loginuid;
+//   - cgroups are "subsys=path" entries for every v1 controller, and for
+//     the v2 hierarchy the controllers placed by walking up its
+//     cgroup.controllers files (reached through /proc/1/root);
+//   - non-main threads carry the CLONE_THREAD and CLONE_FILES flags; the
+//     descriptors are read once per process;
+//   - descriptors: files (FILE_V2 with PPM_O_* flags from fdinfo and the
+//     device of their mount), directories, pipes and fifos, sockets found
+//     by inode in the tables of their network namespace (TCP, UDP and raw
+//     over IPv4 and IPv6, a socket without a peer being a server socket;
+//     unix sockets with their kernel address and path), memfds by name,
+//     and anonymous inodes by their link name with no name, as libs stores
+//     them; sockets no table lists (packet, vsock, unbound netlink) are
+//     left out.
+//
+// It differs from libs where libs is wrong or where a Go scanner cannot
+// do the same:
+//   - a thread whose cwd, root, environ or other optional file cannot be
+//     read (EACCES) is kept with the field empty; libs drops it;
+//   - kernel threads are told by PF_KTHREAD and zombies by their state
+//     (libs: no cmdline and no exe); the live threads of a process whose
+//     main thread is a zombie are listed, with the descriptors read
+//     through the first of them;
+//   - netlink sockets are listed as NETLINK (libs lists them as unix
+//     sockets); BPF objects ("anon_inode:bpf-map", ...) as BPF (libs looks
+//     for a spelling no kernel uses); a unix socket path may hold spaces;
+//   - start times ([event.Process.StartTS]) come from stat's starttime
+//     and [Snapshot.Boot]; libs takes the ctime of /proc/<pid>/cmdline,
+//     which is when that inode was first looked up;
+//   - pidns_init_start_ts is the start time of the init of the thread's
+//     pid namespace, as the drivers report it (libs: the ctime of
+//     <root>/proc/1/cmdline); 0 when that init is not listed;
+//   - the executable's inode and times come from a stat of the exe link
+//     (libs stats exepath in its own mount namespace, which names another
+//     file for a process in a container); exe_writable is computed from
+//     the file's owner, group and mode, the process's ids and groups and
+//     whether its mount is read-only, instead of switching the scanning
+//     thread's ids and calling access(2); exe_upper_layer and
+//     exe_lower_layer (set by libs' drivers, not its scan) are found by
+//     looking the executable up in the upper directory of its overlay
+//     mount; exe_from_memfd is a "/memfd:" exe link;
+//   - cgroup paths are as the scanner's cgroup namespace shows them (libs
+//     rebuilds host paths when it runs in a cgroup namespace);
+//   - O_LARGEFILE is not reported (libs built for 64 bits never does).
 func TakeSnapshot(opts SnapshotOptions) (*Snapshot, error) {
 	start := time.Now()
 	if opts.ProcRoot == "" {
