@@ -73,12 +73,8 @@ func (r *procReader) readAt(dfd int, path string, limit int) ([]byte, error) {
 	return b[:n], nil
 }
 
-// readlink returns the target of the link at path, cut to pathMax bytes.
-func (r *procReader) readlink(path string) (string, error) {
-	return r.readlinkAt(unix.AT_FDCWD, path)
-}
-
-// readlinkAt is readlink of a path relative to the directory dfd.
+// readlinkAt returns the target of the link at path, relative to the
+// directory dfd, cut to pathMax bytes.
 func (r *procReader) readlinkAt(dfd int, path string) (string, error) {
 	n, err := unix.Readlinkat(dfd, path, r.link)
 	if err != nil {
