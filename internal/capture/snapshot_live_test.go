@@ -108,14 +108,23 @@ func sleepPath(t *testing.T) string {
 
 func TestSnapshotLiveSelf(t *testing.T) {
 	testenv.Root(t)
+	// Thread credentials and names are per thread, and other tests of the
+	// package may leave a thread changed: compare this thread with what
+	// it says of itself.
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	tid := unix.Gettid()
 	snap, err := TakeSnapshot(SnapshotOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	pid := os.Getpid()
-	p := tidOf(snap, pid)
+	if tidOf(snap, pid) == nil {
+		t.Fatalf("the main thread of the test process %d is not listed", pid)
+	}
+	p := tidOf(snap, tid)
 	if p == nil {
-		t.Fatalf("the test process %d is not listed", pid)
+		t.Fatalf("thread %d of the test process is not listed", tid)
 	}
 	exe, _ := os.Executable()
 	cwd, _ := os.Getwd()
@@ -129,25 +138,32 @@ func TestSnapshotLiveSelf(t *testing.T) {
 		t.Fatal(err)
 	}
 	capset := func(lo, hi uint32) uint64 { return uint64(hi)<<32 | uint64(lo) }
+	var comm [16]byte
+	if err := unix.Prctl(unix.PR_GET_NAME, uintptr(unsafe.Pointer(&comm[0])), 0, 0, 0); err != nil {
+		t.Fatal(err)
+	}
 	args := ""
 	if len(os.Args) > 1 {
 		args = strings.Join(os.Args[1:], "\x00") + "\x00"
 	}
 	want := event.Process{
-		TID: int64(pid), PID: int64(pid), PTID: int64(os.Getppid()), VTID: int64(pid), VPID: int64(pid),
-		Comm: truncate(filepath.Base(exe), 15), Exe: os.Args[0], ExePath: exe, Args: args, Cwd: cwd, Root: "/",
-		UID: uint32(os.Geteuid()), GID: uint32(os.Getegid()), FDLimit: int64(rl.Cur),
+		TID: int64(tid), PID: int64(pid), PTID: int64(os.Getppid()), VTID: int64(tid), VPID: int64(pid),
+		Comm: unix.ByteSliceToString(comm[:]), Exe: os.Args[0], ExePath: exe, Args: args, Cwd: cwd, Root: "/",
+		UID: uint32(unix.Geteuid()), GID: uint32(unix.Getegid()), FDLimit: int64(rl.Cur),
 		CapInheritable: capset(caps[0].Inheritable, caps[1].Inheritable),
 		CapPermitted:   capset(caps[0].Permitted, caps[1].Permitted),
 		CapEffective:   capset(caps[0].Effective, caps[1].Effective),
-		ExeWritable:    true, // root
+	}
+	if tid != pid {
+		want.Flags = ppmCloneThread | ppmCloneFiles
 	}
 	sid, _ := unix.Getsid(0)
 	want.SID, want.PGID, want.VPGID = int64(sid), int64(unix.Getpgrp()), int64(unix.Getpgrp())
 	got := *p
+	// ExeWritable is decided with the ids of the first thread read.
 	if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(event.Process{}, "Env", "Cgroups", "VMSizeKB", "VMRSSKB",
 		"VMSwapKB", "PFMajor", "PFMinor", "TTY", "LoginUID", "ExeIno", "ExeInoCtime", "ExeInoMtime",
-		"PidnsInitStartTS", "StartTS")); diff != "" {
+		"PidnsInitStartTS", "StartTS", "ExeWritable")); diff != "" {
 		t.Errorf("test process (-want +got):\n%s", diff)
 	}
 	var st unix.Stat_t
@@ -183,12 +199,12 @@ func TestSnapshotLiveSelf(t *testing.T) {
 	if !strings.HasPrefix(got.Cgroups, v1.String()) || v1.Len() == 0 {
 		t.Errorf("cgroups %q, want %q first", got.Cgroups, v1.String())
 	}
-	// Other threads of the test process share its process data.
+	// The threads of the test process share its process data.
 	threads := 0
 	for _, q := range snap.Procs {
 		if q.PID == int64(pid) && q.TID != int64(pid) {
 			threads++
-			if q.Flags != ppmCloneThread|ppmCloneFiles || q.ExePath != exe || q.PTID != want.PTID {
+			if q.Flags != ppmCloneThread|ppmCloneFiles || q.ExePath != exe || q.PTID != want.PTID || q.Args != args {
 				t.Errorf("thread %d: flags %#x exepath %q ptid %d", q.TID, q.Flags, q.ExePath, q.PTID)
 			}
 		}
