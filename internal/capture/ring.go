@@ -29,6 +29,7 @@ type ring struct {
 	prodPos *uint64
 	pos     uint64 // our consumer position
 	held    uint64 // length of the record handed out, released next time
+	unsaid  int    // records consumed since consPos was last written
 
 	epfd int
 	wake int // eventfd: Close writes it to end a wait
@@ -87,7 +88,7 @@ func (r *ring) next(poll time.Duration, closed *atomic.Bool) ([]byte, error) {
 	if r.held != 0 {
 		r.pos += r.held
 		r.held = 0
-		atomic.StoreUint64(r.consPos, r.pos)
+		r.release(false)
 	}
 	var evs [2]unix.EpollEvent
 	msec := int(poll / time.Millisecond)
@@ -115,16 +116,32 @@ func (r *ring) next(poll time.Duration, closed *atomic.Bool) ([]byte, error) {
 			rec := (n + ringHdr + 7) &^ 7
 			if hdr&ringDiscard != 0 {
 				r.pos += rec
-				atomic.StoreUint64(r.consPos, r.pos)
+				r.release(false)
 				continue
 			}
 			r.held = rec
 			return r.data[at+ringHdr : at+ringHdr+n : at+ringHdr+n], nil
 		}
+		r.release(true)
 		_, err := unix.EpollWait(r.epfd, evs[:], msec)
 		if err != nil && !errors.Is(err, unix.EINTR) {
 			return nil, fmt.Errorf("epoll_wait: %w", err)
 		}
+	}
+}
+
+// releaseBatch is how many records are consumed before the consumer
+// position is published: the producers on other CPUs read it for every
+// record, and a line written for every record would bounce between caches.
+const releaseBatch = 32
+
+// release publishes the consumer position, at once with now, else every
+// releaseBatch records.
+func (r *ring) release(now bool) {
+	r.unsaid++
+	if now || r.unsaid >= releaseBatch {
+		atomic.StoreUint64(r.consPos, r.pos)
+		r.unsaid = 0
 	}
 }
 
