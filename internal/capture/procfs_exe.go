@@ -10,13 +10,24 @@ import (
 // exeInfo is what a process list records about a process's executable.
 type exeInfo struct {
 	ino, ctime, mtime uint64
-	writable          bool // the process's user may write it
 	upper, lower      bool // it lives in an overlayfs upper (lower) layer
 	memfd             bool // it is a memfd (fileless execution)
+
+	// What decides whether a thread may write it (see [exeWritable]).
+	found    bool // the file could be stat'ed
+	uid, gid uint32
+	mode     uint32
+	readOnly bool // on a read-only mount
+}
+
+// writable reports whether a thread with the ids of ss may write the
+// executable.
+func (x *exeInfo) writable(ss *statusInfo) bool {
+	return x.found && exeWritable(x.uid, x.gid, x.mode, ss, x.readOnly)
 }
 
 // exeInfo describes the executable of the process of dir, whose exe link
-// reads exePath, for the user of its status ss.
+// reads exePath.
 //
 // The inode and times come from a stat of the exe link itself (libs stats
 // the link's target path in its own mount namespace, which for a process
@@ -26,7 +37,7 @@ type exeInfo struct {
 // [exeWritable]. The overlayfs layer, which libs' drivers read from the
 // inode, is found here by looking the file up in the upper directory of
 // the overlay mount that holds it.
-func (w *worker) exeInfo(dir, exePath string, ss *statusInfo) exeInfo {
+func (w *worker) exeInfo(dir, exePath string) exeInfo {
 	var x exeInfo
 	if exePath == "" {
 		return x
@@ -42,7 +53,7 @@ func (w *worker) exeInfo(dir, exePath string, ss *statusInfo) exeInfo {
 	if !x.memfd && !deleted && strings.HasPrefix(path, "/") {
 		m = w.mounts(dir).find(path)
 	}
-	x.writable = exeWritable(&st, ss, m != nil && m.readOnly)
+	x.found, x.uid, x.gid, x.mode, x.readOnly = true, st.Uid, st.Gid, st.Mode, m != nil && m.readOnly
 	if m != nil && m.fstype == "overlay" && m.upperDir != "" {
 		x.upper = w.inUpperLayer(m, path)
 		x.lower = !x.upper
@@ -50,25 +61,25 @@ func (w *worker) exeInfo(dir, exePath string, ss *statusInfo) exeInfo {
 	return x
 }
 
-// exeWritable decides whether a process with the ids of ss may write the
-// file st describes, as libs' check does: the owner may (it can chmod the
+// exeWritable decides whether a thread with the ids of ss may write a
+// file of owner uid, group gid and mode, as libs' check does: the owner may (it can chmod the
 // file, even on a read-only mount, as libs counts it); otherwise nobody
 // may on a read-only mount; root may; then the group bits apply to a
 // member of the file's group (here the process's own supplementary
 // groups, where libs' check used the scanner's), and the other bits to the
 // rest.
-func exeWritable(st *unix.Stat_t, ss *statusInfo, readOnly bool) bool {
+func exeWritable(uid, gid, mode uint32, ss *statusInfo, readOnly bool) bool {
 	switch {
-	case st.Uid == ss.uid:
+	case uid == ss.uid:
 		return true
 	case readOnly:
 		return false
 	case ss.uid == 0:
 		return true
-	case st.Gid == ss.gid || slices.Contains(ss.groups, st.Gid):
-		return st.Mode&0o020 != 0
+	case gid == ss.gid || slices.Contains(ss.groups, gid):
+		return mode&0o020 != 0
 	default:
-		return st.Mode&0o002 != 0
+		return mode&0o002 != 0
 	}
 }
 

@@ -334,3 +334,29 @@ func TestCredLines(t *testing.T) {
 		t.Error("parseGroupLine accepted three fields")
 	}
 }
+
+func TestExeWritable(t *testing.T) {
+	user := &statusInfo{uid: 1000, gid: 100, groups: []uint32{27}}
+	root := &statusInfo{}
+	tests := []struct {
+		name           string
+		uid, gid, mode uint32
+		ss             *statusInfo
+		readOnly, want bool
+	}{
+		{"owner", 1000, 0, 0o500, user, false, true},
+		{"owner of a read-only file system", 1000, 0, 0o500, user, true, true},
+		{"root", 0, 0, 0o555, root, false, true},
+		{"root on a read-only file system", 2, 0, 0o777, root, true, false},
+		{"group member, group writable", 0, 100, 0o775, user, false, true},
+		{"supplementary group, group writable", 0, 27, 0o775, user, false, true},
+		{"group member, only others may write", 0, 100, 0o757, user, false, false},
+		{"other, other writable", 0, 0, 0o757, user, false, true},
+		{"other", 0, 0, 0o755, user, false, false},
+	}
+	for _, tt := range tests {
+		if got := exeWritable(tt.uid, tt.gid, tt.mode, tt.ss, tt.readOnly); got != tt.want {
+			t.Errorf("%s: exeWritable = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}

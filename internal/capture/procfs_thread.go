@@ -89,7 +89,7 @@ func (w *worker) thread(dir string, tid int64, main bool, ps *procShared, p *eve
 		TTY: st.ttyNr, LoginUID: event.NoLoginUID,
 		CapInheritable: ss.capInh, CapPermitted: ss.capPrm, CapEffective: ss.capEff,
 		ExeIno: ps.bin.ino, ExeInoCtime: ps.bin.ctime, ExeInoMtime: ps.bin.mtime,
-		ExeWritable: ps.bin.writable, ExeUpperLayer: ps.bin.upper, ExeLowerLayer: ps.bin.lower,
+		ExeWritable: ps.bin.writable(&ss), ExeUpperLayer: ps.bin.upper, ExeLowerLayer: ps.bin.lower,
 		ExeFromMemfd: ps.bin.memfd,
 		StartTS:      ticksToNS(w.sc.boot, st.startTime),
 	}
@@ -156,7 +156,7 @@ func (w *worker) readShared(dir string, dfd int, start uint64, ss *statusInfo, p
 	} else if st, ok := statPath(dir + "/ns/pid"); ok {
 		ps.pidNS = st.Ino
 	}
-	ps.bin = w.exeInfo(dir, ps.exePath, ss)
+	ps.bin = w.exeInfo(dir, ps.exePath)
 	if lost && !w.alive(dfd, start) {
 		return threadGone
 	}
