@@ -79,10 +79,12 @@ type Capture struct {
 	ncpu   int
 	closed atomic.Bool
 
-	mu  sync.Mutex // held by Next and by the release in Close
-	ev  event.Event
-	del atomic.Uint64
-	bad atomic.Uint64
+	mu     sync.Mutex // held by Next, and by Close to free the ring
+	ringMu sync.Mutex // guards setting ring to nil, and waking it
+	ev     event.Event
+	lent   bool // Next returned an event that may still be in use
+	del    atomic.Uint64
+	bad    atomic.Uint64
 
 	typesMu sync.Mutex // serialises SetTypes, Stats and Close
 	final   Stats      // kernel counters at Close
@@ -102,19 +104,24 @@ func SupportedTypes(opts Options) ([]event.Type, error) {
 func (c *Capture) SupportedTypes() []event.Type { return c.tab.supported() }
 
 // Next returns the next event. The event is a view of the ring buffer's
-// memory: it stays valid until the next call to Next (or Close); clone it
-// to keep it. Next waits for an event as long as it takes; after Close it
-// returns io.EOF.
+// memory: it stays valid until the next call to Next, also when Close is
+// called in between; clone it to keep it. Next waits for an event as long
+// as it takes; after Close it returns io.EOF.
 func (c *Capture) Next() (*event.Event, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.lent = false
 	for {
 		if c.ring == nil {
 			return nil, io.EOF
 		}
+		if c.closed.Load() {
+			c.dropRing()
+			return nil, io.EOF
+		}
 		rec, err := c.ring.next(c.opts.PollInterval, &c.closed)
 		if errors.Is(err, errClosed) {
-			return nil, io.EOF
+			continue
 		}
 		if err != nil {
 			return nil, fmt.Errorf("read ring buffer: %w", err)
@@ -130,8 +137,19 @@ func (c *Capture) Next() (*event.Event, error) {
 		c.ev.CPU = uint16(binary.LittleEndian.Uint32(rec))
 		c.ev.BlockFlags = 0
 		c.del.Add(1)
+		c.lent = true
 		return &c.ev, nil
 	}
+}
+
+// dropRing frees the ring buffer's memory (c.mu held).
+func (c *Capture) dropRing() {
+	c.ringMu.Lock()
+	if c.ring != nil {
+		c.ring.close()
+		c.ring = nil
+	}
+	c.ringMu.Unlock()
 }
 
 // recPrefix is the record prefix before each event (bpf/layout.h).
@@ -231,8 +249,10 @@ func (c *Capture) kernelStats() Stats {
 	return s
 }
 
-// Close detaches the programs, stops a waiting Next and frees the ring
-// buffer and maps. It may be called more than once.
+// Close detaches the programs, stops a waiting Next and frees the maps
+// and the ring buffer (if Next lent out an event, its memory is freed by
+// the next call to Next, which returns io.EOF). It may be called more than
+// once.
 func (c *Capture) Close() error {
 	c.typesMu.Lock()
 	if c.closed.Load() {
@@ -248,13 +268,16 @@ func (c *Capture) Close() error {
 	c.final = c.kernelStats()
 	c.closed.Store(true)
 	c.typesMu.Unlock()
+	c.ringMu.Lock()
 	if c.ring != nil {
 		c.ring.interrupt()
 	}
+	c.ringMu.Unlock()
+	// The ring's memory goes now, unless the last event Next returned may
+	// still be in use: then the next call to Next frees it.
 	c.mu.Lock()
-	if c.ring != nil {
-		c.ring.close()
-		c.ring = nil
+	if !c.lent {
+		c.dropRing()
 	}
 	c.mu.Unlock()
 	c.typesMu.Lock()

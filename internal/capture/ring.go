@@ -145,11 +145,6 @@ func (r *ring) release(now bool) {
 	}
 }
 
-// pending returns the bytes written but not yet consumed.
-func (r *ring) pending() uint64 {
-	return atomic.LoadUint64(r.prodPos) - atomic.LoadUint64(r.consPos)
-}
-
 // interrupt wakes a next that is waiting.
 func (r *ring) interrupt() {
 	var one = [8]byte{1}
