@@ -80,6 +80,10 @@ func (s *State) bootThread(p *event.Process, procs map[int64]*Proc) {
 	t.PidnsInitStart = p.PidnsInitStartTS
 	t.VMSizeKB, t.VMRSSKB, t.VMSwapKB, t.PFMajor, t.PFMinor = p.VMSizeKB, p.VMRSSKB, p.VMSwapKB, p.PFMajor, p.PFMinor
 	t.Flags = FromProcList
+	if p.StartTS != 0 {
+		t.CloneTS = p.StartTS
+		t.Flags |= StartKnown
+	}
 	for _, f := range [...]struct {
 		on   bool
 		flag ThreadFlags

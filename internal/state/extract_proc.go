@@ -270,9 +270,10 @@ func bindDuration(b *Binder, f *field.Field, arg field.Arg) (field.Extractor, er
 // startTS returns when thread t started, 0 when unknown: a thread known
 // only from a capture's process list has the capture's start as its
 // CloneTS, not its own start (the list does not record it), so libsinsp
-// and we give its start-time fields no value.
+// and we give its start-time fields no value; a live /proc scan does give
+// it (StartKnown).
 func startTS(t *Thread) uint64 {
-	if t.Flags&FromProcList != 0 {
+	if t.Flags&(FromProcList|StartKnown) == FromProcList {
 		return 0
 	}
 	return t.CloneTS

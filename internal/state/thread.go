@@ -66,6 +66,7 @@ const (
 	ExeFromMemfd                          // the executable is a memfd (fileless execution)
 	Exited                                // the thread has exited; it is purged soon
 	FromProcList                          // known from the process list at start, not from its clone
+	StartKnown                            // CloneTS is the real start (a /proc scan gives it), also for FromProcList threads
 	// Incomplete marks a thread the state met in an event without
 	// knowing it (not in the process list, clone not seen). As libsinsp
 	// does, it has Comm and Exe "<NA>", PID its TID, PTID -1 and UID and
