@@ -14,8 +14,6 @@ import (
 
 	"peregrine/internal/alert"
 	"peregrine/internal/engine"
-	"peregrine/internal/rules"
-	"peregrine/internal/rules/loader"
 	"peregrine/internal/scap"
 )
 
@@ -57,20 +55,10 @@ standard error unless -q.`,
 			if o.output != "text" && o.output != "json" {
 				return usageError{fmt.Errorf("replay: -o %q: want text or json", o.output)}
 			}
-			eo := engine.Options{}
-			switch o.matching {
-			case "first":
-				eo.Matching = rules.MatchFirst
-			case "all":
-				eo.Matching = rules.MatchAll
-			default:
-				return usageError{fmt.Errorf("replay: --rule-matching %q: want first or all", o.matching)}
-			}
-			p, err := alert.ParsePriority(o.priority)
+			eo, err := engineOptions(o.priority, o.matching)
 			if err != nil {
-				return usageError{fmt.Errorf("replay: --priority: %w", err)}
+				return usageError{fmt.Errorf("replay: %w", err)}
 			}
-			eo.MinPriority, eo.HasMinPriority = p, true
 			return runReplay(cmd.InOrStdin(), cmd.OutOrStdout(), cmd.ErrOrStderr(), o, eo)
 		},
 	}
@@ -102,19 +90,9 @@ func defaultRules() ([]string, error) {
 }
 
 func runReplay(stdin io.Reader, stdout, stderr io.Writer, o replayOptions, eo engine.Options) error {
-	paths := o.rules
-	if len(paths) == 0 {
-		var err error
-		if paths, err = defaultRules(); err != nil {
-			return err
-		}
-		if !o.quiet {
-			fmt.Fprintf(stderr, "peregrine: rules from %s\n", paths[0])
-		}
-	}
-	spec, diags, err := loader.Load(paths...)
+	spec, warnings, err := loadRules(o.rules, stderr, o.quiet)
 	if err != nil {
-		return errors.Join(err, diagnosticsError(diags))
+		return err
 	}
 	eng, cdiags, err := engine.New(spec, eo)
 	if err != nil {
@@ -144,7 +122,7 @@ func runReplay(stdin io.Reader, stdout, stderr io.Writer, o replayOptions, eo en
 		runErr = err
 	}
 	if !o.quiet {
-		writeReplaySummary(stderr, eng, src.Stats(), len(diags)+len(cdiags))
+		writeReplaySummary(stderr, eng, src.Stats(), warnings+len(cdiags))
 	}
 	if runErr != nil {
 		return fmt.Errorf("%s: %w", o.read, runErr)

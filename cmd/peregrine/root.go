@@ -31,6 +31,7 @@ and the files Peregrine writes are read by sysdig and Wireshark.`,
 		newFieldsCmd(),
 		newReplayCmd(),
 		newRulesCmd(),
+		newRunCmd(),
 		newVersionCmd(),
 	)
 	return root

@@ -1,0 +1,230 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"peregrine/internal/alert"
+	"peregrine/internal/capture"
+	"peregrine/internal/container"
+	"peregrine/internal/engine"
+	"peregrine/internal/rules"
+	"peregrine/internal/rules/loader"
+)
+
+type runOptions struct {
+	rules      []string
+	output     string
+	priority   string
+	matching   string
+	dockerHost string
+	noDocker   bool
+	ringSize   int
+	snaplen    int
+	quiet      bool
+}
+
+func newRunCmd() *cobra.Command {
+	o := runOptions{output: "text", priority: "debug", matching: "first", ringSize: capture.DefaultRingSize}
+	cmd := &cobra.Command{
+		Use:   "run [--rules PATH]... [-o text|json]",
+		Short: "Watch this host live and print alerts as rules match (needs root)",
+		Long: `Watch every process of this host and its containers through eBPF (tracepoints
+only: no kernel module, no kprobes), keep the state of the machine, evaluate the
+rules on each system call and print an alert as soon as one matches: Falco's
+lines ("time: Priority message") or, with -o json, Falco's JSON alerts.
+
+Start-up: the BPF programs are loaded and capturing first, then /proc is scanned
+for the processes and descriptors that exist already, so that a process started
+before the agent is known when it acts. Only the system calls that the rules and
+the state engine need leave the kernel.
+
+Container metadata (name, image, labels, Kubernetes pod) comes from the Docker
+Engine (DOCKER_HOST or /var/run/docker.sock; --docker-host to choose,
+--no-docker to go without); an alert waits for it at most 250 ms, then prints <NA>.
+
+Events the kernel side could not hand over (ring buffer full) are counted and
+reported as "Peregrine internal: event drops" alerts: no loss is silent.
+SIGINT or SIGTERM stops cleanly (programs detached) and prints a summary on
+standard error unless -q.
+
+--rules as for replay: without it, the first of $PEREGRINE_RULES,
+/etc/peregrine/rules.d, /etc/falco/falco_rules.yaml and
+../shared/upstream-rules/falco_rules.yaml that exists.`,
+		Example: `  sudo peregrine run
+  sudo peregrine run --rules /etc/falco/falco_rules.yaml --rules my_rules.yaml -o json | tee alerts.jsonl`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if o.output != "text" && o.output != "json" {
+				return usageError{fmt.Errorf("run: -o %q: want text or json", o.output)}
+			}
+			eo, err := engineOptions(o.priority, o.matching)
+			if err != nil {
+				return usageError{fmt.Errorf("run: %w", err)}
+			}
+			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			return runLive(ctx, cmd.OutOrStdout(), cmd.ErrOrStderr(), o, eo)
+		},
+	}
+	f := cmd.Flags()
+	f.StringArrayVar(&o.rules, "rules", nil, "rule file or directory (repeatable)")
+	f.StringVarP(&o.output, "output", "o", o.output, "alert format: text or json")
+	f.StringVar(&o.priority, "priority", o.priority, "minimum priority of the rules to run (emergency ... debug)")
+	f.StringVar(&o.matching, "rule-matching", o.matching, "alert on the first matching rule or on all of them: first or all")
+	f.StringVar(&o.dockerHost, "docker-host", "", "Docker Engine address (default: $DOCKER_HOST or unix:///var/run/docker.sock)")
+	f.BoolVar(&o.noDocker, "no-docker", false, "do not ask the Docker Engine for container metadata")
+	f.IntVar(&o.ringSize, "ring-size", o.ringSize, "size of the kernel ring buffer in bytes (a power of two)")
+	f.IntVar(&o.snaplen, "snaplen", 0, "bytes of read/write data events carry (0: none)")
+	f.BoolVarP(&o.quiet, "quiet", "q", false, "no start-up notes and no summary on standard error")
+	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions([]string{"text", "json"}, cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
+// engineOptions reads the --priority and --rule-matching flags.
+func engineOptions(priority, matching string) (engine.Options, error) {
+	var eo engine.Options
+	switch matching {
+	case "first":
+		eo.Matching = rules.MatchFirst
+	case "all":
+		eo.Matching = rules.MatchAll
+	default:
+		return eo, fmt.Errorf("--rule-matching %q: want first or all", matching)
+	}
+	p, err := alert.ParsePriority(priority)
+	if err != nil {
+		return eo, fmt.Errorf("--priority: %w", err)
+	}
+	eo.MinPriority, eo.HasMinPriority = p, true
+	return eo, nil
+}
+
+// loadRules loads the rule files (or the default ones) into a spec.
+func loadRules(paths []string, stderr io.Writer, quiet bool) (*rules.Spec, int, error) {
+	if len(paths) == 0 {
+		var err error
+		if paths, err = defaultRules(); err != nil {
+			return nil, 0, err
+		}
+		if !quiet {
+			fmt.Fprintf(stderr, "peregrine: rules from %s\n", paths[0])
+		}
+	}
+	spec, diags, err := loader.Load(paths...)
+	if err != nil {
+		return nil, 0, errors.Join(err, diagnosticsError(diags))
+	}
+	return spec, len(diags), nil
+}
+
+// dockerCache connects to the Docker Engine for container metadata, or
+// returns nil (with a note) when it does not answer.
+func dockerCache(ctx context.Context, host string, stderr io.Writer, quiet bool) (*container.Cache, func()) {
+	d, err := container.NewDocker(host)
+	if err == nil {
+		pctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		err = d.Ping(pctx)
+		cancel()
+	}
+	if err != nil {
+		if !quiet {
+			fmt.Fprintf(stderr, "peregrine: no container metadata (Docker Engine: %v); container ids only\n", err)
+		}
+		if d != nil {
+			d.Close()
+		}
+		return nil, func() {}
+	}
+	cache := container.NewCache(d, container.Config{})
+	wctx, cancel := context.WithCancel(ctx)
+	go cache.Watch(wctx, d, 5*time.Second)
+	pctx, pcancel := context.WithTimeout(ctx, 2*time.Second)
+	cache.Prefetch(pctx)
+	pcancel()
+	return cache, func() { cancel(); cache.Close(); d.Close() }
+}
+
+func runLive(ctx context.Context, stdout, stderr io.Writer, o runOptions, eo engine.Options) error {
+	spec, warnings, err := loadRules(o.rules, stderr, o.quiet)
+	if err != nil {
+		return err
+	}
+	if !o.noDocker {
+		cache, closeCache := dockerCache(ctx, o.dockerHost, stderr, o.quiet)
+		defer closeCache()
+		eo.Containers = cache
+	}
+	eng, cdiags, err := engine.New(spec, eo)
+	if err != nil {
+		return errors.Join(err, diagnosticsError(cdiags))
+	}
+	// Capture first, then scan /proc: a process that starts in between
+	// is in both, and the state takes the events' word for it.
+	capt, err := capture.Open(capture.Options{Types: engine.Types(eng.Ruleset()), RingSize: o.ringSize, Snaplen: o.snaplen})
+	if err != nil {
+		return fmt.Errorf("start capture (run as root): %w", err)
+	}
+	defer capt.Close()
+	snap, err := capture.TakeSnapshot(capture.SnapshotOptions{})
+	if err != nil {
+		return fmt.Errorf("scan /proc: %w", err)
+	}
+	eng.Bootstrap(engine.SnapshotBootstrap(snap))
+	if !o.quiet {
+		fmt.Fprintf(stderr, "peregrine: watching %d processes (%d threads) with %d rules; %d rule warnings\n",
+			snap.Stats.Processes, snap.Stats.Threads, eng.Ruleset().Active(), warnings+len(cdiags))
+	}
+	out := bufio.NewWriterSize(stdout, 64<<10)
+	var line []byte
+	emit := func(a *alert.Alert) {
+		if o.output == "json" {
+			line = a.AppendJSON(line[:0], alert.DefaultJSON())
+		} else {
+			line = append(line[:0], a.Output...)
+		}
+		line = append(line, '\n')
+		out.Write(line)
+		out.Flush() // an alert is news: it does not wait in a buffer
+	}
+	go func() {
+		<-ctx.Done()
+		capt.Close() // unblocks Next
+	}()
+	runErr := eng.Run(context.Background(), engine.LiveSource{C: capt}, emit)
+	out.Flush()
+	if !o.quiet {
+		writeLiveSummary(stderr, eng, capt.Stats())
+	}
+	if runErr != nil && ctx.Err() == nil {
+		return runErr
+	}
+	return nil
+}
+
+// writeLiveSummary says what the run saw.
+func writeLiveSummary(w io.Writer, eng *engine.Engine, cs capture.Stats) {
+	c := eng.Counters()
+	fmt.Fprintf(w, "peregrine: %d events, %d alerts; kernel side: %d seen, %d sent, %d dropped (ring buffer full %d), %d filtered out\n",
+		c.Events, c.Alerts, cs.Seen, cs.Sent, cs.Dropped(), cs.DroppedFull, cs.Filtered)
+	for i, r := range eng.Ruleset().Rules() {
+		if n := c.AlertsByRule[i]; n > 0 {
+			fmt.Fprintf(w, "  %6d  %-13s %s\n", n, r.Priority, r.Name)
+		}
+	}
+	if c.DropAlerts > 0 {
+		fmt.Fprintf(w, "  %6d  %-13s %s\n", c.DropAlerts, alert.PriorityCritical, engine.DropRule)
+	}
+	st := c.State
+	fmt.Fprintf(w, "peregrine: state: %d threads, %d misses of threads, %d of descriptors; containers waited for %d times (%d too late)\n",
+		st.Threads, st.ThreadMisses, st.FDMisses, c.ContainerWaits, c.ContainerLate)
+}
