@@ -27,6 +27,7 @@ and the files Peregrine writes are read by sysdig and Wireshark.`,
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(
+		newCaptureCmd(),
 		newEventsCmd(),
 		newFieldsCmd(),
 		newReplayCmd(),
