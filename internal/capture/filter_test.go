@@ -198,3 +198,16 @@ func TestOpenOptions(t *testing.T) {
 		}
 	}
 }
+
+// A parameter the kernel side cannot read is left empty and counted as
+// incomplete; the event still comes.
+func TestIncompleteParams(t *testing.T) {
+	r := openRig(t, Options{Types: []event.Type{307}})
+	before := r.c.Stats().Incomplete
+	tid := onThread(false, func(int) { sys(unix.SYS_OPENAT, atFDCWD, uintptr(1), unix.O_RDONLY, 0) })
+	e := r.waitType(307, tid)
+	check(t, e, map[string]any{"fd": errno(unix.EFAULT), "dirfd": atFDCWD, "name": nil})
+	if after := r.c.Stats().Incomplete; after <= before {
+		t.Errorf("incomplete parameters %d -> %d, want more", before, after)
+	}
+}
