@@ -221,3 +221,62 @@ func TestProcexit(t *testing.T) {
 	check(t, r.waitType(186, code.Process.Pid), map[string]any{"status": 3 << 8, "ret": 3, "sig": 0, "core": 0})
 	check(t, r.waitType(186, killed.Process.Pid), map[string]any{"status": 9, "ret": 0, "sig": 9, "core": 0})
 }
+
+// The reaper a procexit names is who adopts the exiting process's
+// children: checked against the parent the kernel gave the orphan, with
+// and without this process as a child subreaper.
+func TestProcexitReaper(t *testing.T) {
+	r := openRig(t, Options{})
+	orphan := func(t *testing.T) (shPID, sleepPID, adopter int) {
+		t.Helper()
+		sh := exec.Command("/bin/sh", "-c", "/bin/sleep 5 >/dev/null 2>&1 & echo $!")
+		out, err := sh.Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sleepPID, err = strconv.Atoi(strings.TrimSpace(string(out))); err != nil {
+			t.Fatalf("sleep pid %q", out)
+		}
+		t.Cleanup(func() { unix.Kill(sleepPID, unix.SIGKILL) })
+		stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", sleepPID))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// pid (comm) state ppid ...
+		f := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+1:]))
+		if adopter, err = strconv.Atoi(f[1]); err != nil {
+			t.Fatalf("stat %q", stat)
+		}
+		return sh.Process.Pid, sleepPID, adopter
+	}
+	t.Run("no children", func(t *testing.T) {
+		sh := exec.Command("/bin/true")
+		if err := sh.Run(); err != nil {
+			t.Fatal(err)
+		}
+		check(t, r.waitType(186, sh.Process.Pid), map[string]any{"reaper_tid": 0})
+	})
+	t.Run("init or the subreaper above", func(t *testing.T) {
+		sh, _, adopter := orphan(t)
+		if adopter == os.Getpid() {
+			t.Fatal("adopted by this process, which is no subreaper")
+		}
+		check(t, r.waitType(186, sh), map[string]any{"reaper_tid": adopter})
+	})
+	t.Run("this process as subreaper", func(t *testing.T) {
+		if err := unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); err != nil {
+			t.Fatal(err)
+		}
+		defer unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0)
+		sh, sleep, adopter := orphan(t)
+		defer func() {
+			unix.Kill(sleep, unix.SIGKILL)
+			var ws unix.WaitStatus
+			unix.Wait4(sleep, &ws, 0, nil)
+		}()
+		if adopter != os.Getpid() {
+			t.Fatalf("orphan adopted by %d, not by this process (%d)", adopter, os.Getpid())
+		}
+		check(t, r.waitType(186, sh), map[string]any{"reaper_tid": adopter})
+	})
+}

@@ -133,7 +133,7 @@ int BPF_PROG(sched_exit, struct task_struct *task)
 	w_int(sc, w, (code >> 8) & 0xff, 8);
 	w_int(sc, w, sig, 1);
 	w_int(sc, w, (code & 0x80) ? 1 : 0, 1);
-	w_int(sc, w, 0, 8); /* reaper_tid: not computed (0, unknown) */
+	w_int(sc, w, task_reaper(task), 8);
 	ev_send(sc, w, EV_PROCEXIT, cfg, c, cpu);
 	return 0;
 }

@@ -111,6 +111,48 @@ static __always_inline __s64 task_pgid(struct task_struct *task, int local)
 	return pid_in_ns(p, task_pid_ns(task));
 }
 
+/* REAPER_DEPTH bounds the walk up the ancestors for a subreaper. */
+#define REAPER_DEPTH 16
+
+/* task_reaper returns the thread id of whoever will adopt the children of
+ * an exiting task, as the kernel's find_new_reaper decides it: 0 when the
+ * task has no children (nothing to adopt) or when another thread of its
+ * process lives (any of them adopts: the state picks one); else the nearest
+ * ancestor in the same pid namespace that is a child subreaper, else the
+ * namespace's init. Called from sched_process_exit, after the kernel has
+ * counted the task out of signal->live and before it reparents. The
+ * process id stands for the adopting thread (find_alive_thread picks the
+ * leader when it lives). */
+static __always_inline __s64 task_reaper(struct task_struct *task)
+{
+	struct list_head *children = &task->children;
+	if (BPF_CORE_READ(task, children.next) == children)
+		return 0;
+	struct signal_struct *sig = BPF_CORE_READ(task, signal);
+	if (BPF_CORE_READ(sig, live.counter) > 0)
+		return 0;
+	struct pid *tp = BPF_CORE_READ(task, thread_pid);
+	unsigned int level = BPF_CORE_READ(tp, level);
+	if (BPF_CORE_READ_BITFIELD_PROBED(sig, has_child_subreaper)) {
+		struct task_struct *a = BPF_CORE_READ(task, real_parent);
+		for (int i = 0; i < REAPER_DEPTH && a; i++) {
+			if (BPF_CORE_READ(a, pid) == 0) /* the idle task */
+				break;
+			if (BPF_CORE_READ(a, thread_pid, level) != level)
+				break;
+			struct signal_struct *as = BPF_CORE_READ(a, signal);
+			if (BPF_CORE_READ_BITFIELD_PROBED(as, is_child_subreaper) && BPF_CORE_READ(as, live.counter) > 0)
+				return BPF_CORE_READ(a, tgid);
+			struct task_struct *up = BPF_CORE_READ(a, real_parent);
+			if (up == a)
+				break;
+			a = up;
+		}
+	}
+	struct pid_namespace *ns = pid_ns_of(tp);
+	return ns ? BPF_CORE_READ(ns, child_reaper, tgid) : 0;
+}
+
 static __always_inline __u64 task_cap(struct task_struct *task, int which)
 {
 	const struct cred *cr = BPF_CORE_READ(task, cred);
