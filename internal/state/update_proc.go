@@ -353,12 +353,22 @@ func (s *State) applyExecve(e *event.Event, t *Thread) {
 	if pid, ok := paramInt(e, xpPID); ok {
 		t.PID = pid
 	}
-	if t.Flags&Incomplete != 0 {
-		if ptid, ok := paramInt(e, xpPTID); ok {
+	// The kernel names the parent as of the exec. libsinsp takes it only
+	// for an incomplete entry; it is also right when the table has that
+	// parent alive and ours differs (an orphan adopted where the table
+	// could not tell, such as a shell that docker exec starts, whose runc
+	// parents have gone). A parent the table lacks or saw exit is a race
+	// with its exit (the event reads real_parent before the kernel
+	// reparents): the table's reaper is the better guess then.
+	// (Another thread of the same parent process changes nothing: the
+	// event names the thread that forked, /proc the process.)
+	if ptid, ok := paramInt(e, xpPTID); ok && ptid > 0 && ptid != t.PTID {
+		p, cur := s.threads[ptid], s.threads[t.PTID]
+		if t.Flags&Incomplete != 0 || p != nil && p.Flags&Exited == 0 && (cur == nil || cur.PID != p.PID) {
 			s.setParent(t, ptid)
 		}
-		t.Flags &^= Incomplete // vtid and vpid stay unknown: the event does not say
 	}
+	t.Flags &^= Incomplete // vtid and vpid stay unknown when incomplete: the event does not say
 	if lim, ok := paramInt(e, xpFDLimit); ok {
 		t.FDLimit = lim
 	}

@@ -351,3 +351,38 @@ func TestExitReparent(t *testing.T) {
 		})
 	}
 }
+
+// TestExecveParent checks the parent an execve names against the table's:
+// the kernel's word wins when the table has that parent alive in another
+// process, and not when it names a thread the table lacks or a sibling
+// thread of the same parent.
+func TestExecveParent(t *testing.T) {
+	tests := []struct {
+		name       string
+		ptid       int64 // parent the execve names
+		wantParent int64
+	}{
+		{"a live parent the table knows", 100, 100},
+		{"a parent the table lacks (it exited meanwhile)", 4242, 1},
+		{"another thread of the current parent's process", 1001, 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := base(t, state.Options{})
+			s.Update(cloneX(t, 9, 1, 1001, 1, 0, "systemd", 0x2000, 0)) // a thread of init (PPM CLONE_THREAD)
+			s.Update(cloneX(t, 10, 100, 200, 100, 1, "bash", 0, 0))
+			s.Update(cloneX(t, 11, 200, 300, 200, 100, "bash", 0, 0))
+			// 200 exits naming no reaper: the table, knowing no
+			// subreaper, gives 300 to init.
+			s.Update(mk(t, tProcExitE, 12, 200, 0, 0, 0, 0, int64(0)))
+			s.Update(mk(t, tReadX, 12, 300, 1, raw("x"), 0, 1)) // (the exit applies at the next event)
+			if got := s.Thread(300).PTID; got != 1 {
+				t.Fatalf("parent after the exit = %d, want 1", got)
+			}
+			s.Update(execveX(t, 13, 300, 300, tc.ptid, "/bin/sh", []string{"-c", "x"}, "sh"))
+			if got := s.Thread(300).PTID; got != tc.wantParent {
+				t.Errorf("parent after the execve = %d, want %d", got, tc.wantParent)
+			}
+		})
+	}
+}
