@@ -18,12 +18,13 @@ import (
 )
 
 type replayOptions struct {
-	read     string
-	rules    []string
-	output   string
-	priority string
-	matching string
-	quiet    bool
+	read      string
+	rules     []string
+	output    string
+	priority  string
+	matching  string
+	appendOut string
+	quiet     bool
 }
 
 func newReplayCmd() *cobra.Command {
@@ -55,7 +56,7 @@ standard error unless -q.`,
 			if o.output != "text" && o.output != "json" {
 				return usageError{fmt.Errorf("replay: -o %q: want text or json", o.output)}
 			}
-			eo, err := engineOptions(o.priority, o.matching)
+			eo, err := engineOptions(o.priority, o.matching, o.appendOut)
 			if err != nil {
 				return usageError{fmt.Errorf("replay: %w", err)}
 			}
@@ -68,6 +69,7 @@ standard error unless -q.`,
 	f.StringVarP(&o.output, "output", "o", o.output, "alert format: text or json")
 	f.StringVar(&o.priority, "priority", o.priority, "minimum priority of the rules to run (emergency ... debug)")
 	f.StringVar(&o.matching, "rule-matching", o.matching, "alert on the first matching rule or on all of them: first or all")
+	f.StringVar(&o.appendOut, "append-output", engine.ContainerOutput, "output format added to every rule's output (\"\" for none)")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "no summary on standard error")
 	_ = cmd.MarkFlagFilename("read", "scap", "gz")
 	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions([]string{"text", "json"}, cobra.ShellCompDirectiveNoFileComp))

@@ -18,8 +18,15 @@ func TestReplay(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	if !strings.HasSuffix(out, ": Warning File below /tmp opened for writing (user=root command=bash file=/tmp/test container=697956520d89)\n") || strings.Count(out, "\n") != 1 {
+	// The container fields are appended by default, from the capture's
+	// container event.
+	if !strings.HasSuffix(out, ": Warning File below /tmp opened for writing (user=root command=bash file=/tmp/test container=697956520d89)"+
+		" container_id=697956520d89 container_name=hopeful_taussig container_image_repository=nginx\n") || strings.Count(out, "\n") != 1 {
 		t.Fatalf("alerts:\n%s", out)
+	}
+	bare, _, _ := peregrine(t, "replay", "-q", "-r", capture, "--rules", pspRules, "--append-output", "")
+	if !strings.HasSuffix(bare, "file=/tmp/test container=697956520d89)\n") {
+		t.Fatalf("--append-output '': %s", bare)
 	}
 	if !strings.Contains(stderr, "229 events, 1 alerts") || !strings.Contains(stderr, "Write below tmp") {
 		t.Fatalf("summary:\n%s", stderr)
@@ -35,7 +42,8 @@ func TestReplay(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &a); err != nil {
 		t.Fatal(err)
 	}
-	if a.Rule != "Write below tmp" || a.Priority != "Warning" || a.Source != "syscall" || a.OutputFields["fd.name"] != "/tmp/test" {
+	if a.Rule != "Write below tmp" || a.Priority != "Warning" || a.Source != "syscall" || a.OutputFields["fd.name"] != "/tmp/test" ||
+		a.OutputFields["container.name"] != "hopeful_taussig" {
 		t.Fatalf("alert %+v", a)
 	}
 }
@@ -61,6 +69,7 @@ func TestReplayErrors(t *testing.T) {
 		{[]string{"replay"}, exitUsage, "-r FILE is required"},
 		{[]string{"replay", "-r", capture, "--rules", pspRules, "--priority", "loud"}, exitUsage, "--priority"},
 		{[]string{"replay", "-r", capture, "--rules", pspRules, "--rule-matching", "some"}, exitUsage, "--rule-matching"},
+		{[]string{"replay", "-r", capture, "--rules", pspRules, "--append-output", "pod=%k8s.pod.nam"}, exitError, `append output "pod=%k8s.pod.nam"`},
 		{[]string{"replay", "-r", capture, "--rules", bad}, exitError, bad + ":3:14: error: rule \"r\": unknown field proc.nam"},
 		{[]string{"replay", "-r", filepath.Join(dir, "none.scap"), "--rules", pspRules}, exitError, "no such file"},
 	}

@@ -26,6 +26,7 @@ type runOptions struct {
 	output     string
 	priority   string
 	matching   string
+	appendOut  string
 	dockerHost string
 	noDocker   bool
 	ringSize   int
@@ -67,7 +68,7 @@ standard error unless -q.
 			if o.output != "text" && o.output != "json" {
 				return usageError{fmt.Errorf("run: -o %q: want text or json", o.output)}
 			}
-			eo, err := engineOptions(o.priority, o.matching)
+			eo, err := engineOptions(o.priority, o.matching, o.appendOut)
 			if err != nil {
 				return usageError{fmt.Errorf("run: %w", err)}
 			}
@@ -81,6 +82,7 @@ standard error unless -q.
 	f.StringVarP(&o.output, "output", "o", o.output, "alert format: text or json")
 	f.StringVar(&o.priority, "priority", o.priority, "minimum priority of the rules to run (emergency ... debug)")
 	f.StringVar(&o.matching, "rule-matching", o.matching, "alert on the first matching rule or on all of them: first or all")
+	f.StringVar(&o.appendOut, "append-output", engine.ContainerOutput, "output format added to every rule's output (\"\" for none)")
 	f.StringVar(&o.dockerHost, "docker-host", "", "Docker Engine address (default: $DOCKER_HOST or unix:///var/run/docker.sock)")
 	f.BoolVar(&o.noDocker, "no-docker", false, "do not ask the Docker Engine for container metadata")
 	f.IntVar(&o.ringSize, "ring-size", o.ringSize, "size of the kernel ring buffer in bytes (a power of two)")
@@ -90,9 +92,10 @@ standard error unless -q.
 	return cmd
 }
 
-// engineOptions reads the --priority and --rule-matching flags.
-func engineOptions(priority, matching string) (engine.Options, error) {
-	var eo engine.Options
+// engineOptions reads the --priority, --rule-matching and --append-output
+// flags.
+func engineOptions(priority, matching, appendOut string) (engine.Options, error) {
+	eo := engine.Options{AppendOutput: appendOut}
 	switch matching {
 	case "first":
 		eo.Matching = rules.MatchFirst

@@ -35,7 +35,15 @@ type Options struct {
 	// of a new container waits for it (0: DefaultContainerWait).
 	Containers    *container.Cache
 	ContainerWait time.Duration
+	// AppendOutput is added to every rule's output (see
+	// rules.Options.AppendOutput); ContainerOutput is the usual choice.
+	AppendOutput string
 }
+
+// ContainerOutput names the container an alert comes from ("host" for
+// the host), as Falco's default append_output does with the container
+// plugin's suggested fields, plus the image.
+const ContainerOutput = "container_id=%container.id container_name=%container.name container_image_repository=%container.image.repository"
 
 // Engine evaluates a stream of system call events: each event updates the
 // state of the machine, then is tested against the rules that can match
@@ -94,6 +102,7 @@ func New(spec *rules.Spec, opt Options) (*Engine, []rules.Diagnostic, error) {
 		Matching:       opt.Matching,
 		MinPriority:    opt.MinPriority,
 		HasMinPriority: opt.HasMinPriority,
+		AppendOutput:   opt.AppendOutput,
 	})
 	if err != nil {
 		return nil, diags, err

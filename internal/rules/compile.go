@@ -48,7 +48,15 @@ type Options struct {
 	Matching Matching
 	// MaxDepth bounds the nesting of conditions; 0 means DefaultMaxDepth.
 	MaxDepth int
+	// AppendOutput is an output format added, after a space, to the
+	// output of every rule (Falco's append_output extra_output): its
+	// fields go into the message and into the alert's fields.
+	AppendOutput string
 }
+
+// ErrAppendOutput is wrapped by the error of [Compile] when
+// Options.AppendOutput is not a valid output format.
+var ErrAppendOutput = errors.New("append output")
 
 // ErrCompile is wrapped by the error of [Compile] when a rule, macro or
 // list does not compile; the diagnostics say which and why.
@@ -83,6 +91,12 @@ type compiler struct {
 // and then the Ruleset holds only the rules that compiled.
 func Compile(spec *Spec, opt Options) (*Ruleset, []Diagnostic, error) {
 	c := newCompiler(spec, &opt)
+	if opt.AppendOutput != "" {
+		c.checks = checkCompiler{cat: opt.Catalog, source: opt.Source, binder: opt.Binder}
+		if _, err := c.format(opt.AppendOutput); err != nil {
+			return nil, nil, fmt.Errorf("%w %q: %v", ErrAppendOutput, opt.AppendOutput, err)
+		}
+	}
 	rs := c.source(opt)
 	if c.coversAllRules(opt.Source) {
 		c.warnUnused()

@@ -2,8 +2,10 @@ package rules_test
 
 import (
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -218,6 +220,37 @@ func TestSharedChecksFollowEvents(t *testing.T) {
 		src.cur = &synthEvent{typ: 293, comm: tt.comm, user: tt.user}
 		if diff := cmp.Diff(tt.want, names(rs.Match(293, nil))); diff != "" {
 			t.Errorf("event %d (%s by %s) (-want +got):\n%s", i, tt.comm, tt.user, diff)
+		}
+	}
+}
+
+// TestAppendOutput adds the same text to every rule's output: to the
+// message and, a field used twice appearing once, to the fields.
+func TestAppendOutput(t *testing.T) {
+	rs, src := compileText(t, matchRules, rules.Options{Matching: rules.MatchAll, AppendOutput: "container_id=%container.id pid=%proc.pid"})
+	src.cur = &synthEvent{typ: 293, comm: "bash", pcomm: "runc", ancestors: []string{"runc"}, cmdline: "bash", container: "3ad8c2f1e9b0", pid: 77}
+	m := rs.Match(293, nil)
+	if len(m) != 2 {
+		t.Fatalf("matches %v", names(m))
+	}
+	a := m[0].Alert(time.Now(), "h")
+	if want := "shell bash (parent=runc cmdline=bash) in 3ad8c2f1e9b0 77          | container_id=3ad8c2f1e9b0 pid=77"; a.Message != want {
+		t.Errorf("message %q\nwant    %q", a.Message, want)
+	}
+	var fields []string
+	for _, f := range a.Fields {
+		fields = append(fields, f.Name)
+	}
+	if diff := cmp.Diff([]string{"proc.name", "proc.pname", "proc.cmdline", "container.id", "proc.pid"}, fields); diff != "" {
+		t.Errorf("fields (-want +got):\n%s", diff)
+	}
+	if b := m[1].Alert(time.Now(), "h"); !strings.HasSuffix(b.Message, " none=<NA> container_id=3ad8c2f1e9b0 pid=77") {
+		t.Errorf("message %q", b.Message)
+	}
+	for _, bad := range []string{"x=%proc.nam", "x=%"} {
+		_, _, err := rules.Compile(&rules.Spec{}, rules.Options{AppendOutput: bad})
+		if !errors.Is(err, rules.ErrAppendOutput) || !strings.Contains(err.Error(), bad) {
+			t.Errorf("AppendOutput %q: error %v", bad, err)
 		}
 	}
 }

@@ -29,7 +29,15 @@ type formatPart struct {
 const notAvailable = "<NA>"
 
 // output compiles the output format of r.
-func (c *compiler) output(r *Rule) (*format, error) { return c.format(r.Output) }
+// A rule's own errors come first: the appended text, checked once by
+// Compile, cannot make a valid output invalid.
+func (c *compiler) output(r *Rule) (*format, error) {
+	f, err := c.format(r.Output)
+	if err != nil || c.opt.AppendOutput == "" {
+		return f, err
+	}
+	return c.format(r.Output + " " + c.opt.AppendOutput)
+}
 
 // format compiles an output format.
 func (c *compiler) format(text string) (*format, error) {
