@@ -36,7 +36,7 @@ go tool staticcheck ./...
 
 echo "== generated files are up to date"
 go generate ./...
-if ! git diff --exit-code --stat -- '*_gen.go'; then
+if ! git diff --exit-code --stat -- '*_gen.go' '*_bpfel.go' '*_bpfel.o'; then
   echo "generated files differ from what is committed: run 'make generate' and commit" >&2
   exit 1
 fi
