@@ -280,3 +280,30 @@ func TestProcexitReaper(t *testing.T) {
 		check(t, r.waitType(186, sh), map[string]any{"reaper_tid": adopter})
 	})
 }
+
+// A program run from a memfd: flagged, and named as libs names it
+// ("memfd:<name>", what the upstream rules compare with).
+func TestExecveFromMemfd(t *testing.T) {
+	r := openRig(t, Options{})
+	bin, err := os.ReadFile("/bin/true")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mfd, err := unix.MemfdCreate("peregrine-exe", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(mfd)
+	if _, err := unix.Write(mfd, bin); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(fmt.Sprintf("/proc/self/fd/%d", mfd))
+	cmd.ExtraFiles = []*os.File{os.NewFile(uintptr(mfd), "memfd")} // fd 3 in the child
+	cmd.Path = "/proc/self/fd/3"
+	if err := cmd.Run(); err != nil {
+		t.Fatal(err)
+	}
+	e := r.waitType(293, cmd.Process.Pid)
+	check(t, e, map[string]any{"res": 0, "trusted_exepath": "memfd:peregrine-exe", "filename": "/proc/self/fd/3"})
+	checkFlags(t, e, "flags", flags{"EXE_WRITABLE", "EXE_FROM_MEMFD"})
+}

@@ -156,7 +156,11 @@ static __always_inline void do_execve(struct scratch *sc, struct ectx *x, struct
 	w_int(sc, w, ino ? inode_ctime(ino) : 0, 8);
 	w_int(sc, w, ino ? inode_mtime(ino) : 0, 8);
 	w_int(sc, w, BPF_CORE_READ(task, cred, euid.val), 4);
-	if (exe)
+	if (exe && exe_memfd(exe))
+		/* A memfd has no path: libs names it "memfd:<name>", as its
+		 * dentry is named (what the upstream rules expect). */
+		w_kstr(sc, w, BPF_CORE_READ(exe, f_path.dentry, d_name.name), NAME_MAX_ + 1);
+	else if (exe)
 		w_path(sc, w, task, &exe->f_path);
 	else
 		w_empty(sc, w);
