@@ -71,13 +71,14 @@ func (s Stats) Dropped() uint64 { return s.DroppedFull + s.DroppedOther }
 // at a time. Close may be called from any goroutine, also while Next is
 // waiting: it stops Next, which then returns io.EOF.
 type Capture struct {
-	opts   Options
-	tab    *tables
-	objs   probeObjects
-	links  []link.Link
-	ring   *ring
-	ncpu   int
-	closed atomic.Bool
+	opts    Options
+	tab     *tables
+	objs    probeObjects
+	links   []link.Link
+	ring    *ring
+	ncpu    int
+	closed  atomic.Bool
+	stopped atomic.Bool // Stop detached the programs: Next drains the ring
 
 	mu     sync.Mutex // held by Next, and by Close to free the ring
 	ringMu sync.Mutex // guards setting ring to nil, and waking it
@@ -106,7 +107,8 @@ func (c *Capture) SupportedTypes() []event.Type { return c.tab.supported() }
 // Next returns the next event. The event is a view of the ring buffer's
 // memory: it stays valid until the next call to Next, also when Close is
 // called in between; clone it to keep it. Next waits for an event as long
-// as it takes; after Close it returns io.EOF.
+// as it takes; after Stop, once the events written before it are read, and
+// after Close, it returns io.EOF.
 func (c *Capture) Next() (*event.Event, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -119,9 +121,12 @@ func (c *Capture) Next() (*event.Event, error) {
 			c.dropRing()
 			return nil, io.EOF
 		}
-		rec, err := c.ring.next(c.opts.PollInterval, &c.closed)
+		rec, err := c.ring.next(c.opts.PollInterval, &c.closed, &c.stopped)
 		if errors.Is(err, errClosed) {
 			continue
+		}
+		if errors.Is(err, errDrained) {
+			return nil, io.EOF
 		}
 		if err != nil {
 			return nil, fmt.Errorf("read ring buffer: %w", err)
@@ -247,6 +252,33 @@ func (c *Capture) kernelStats() Stats {
 		s.Incomplete += p.Incomplete
 	}
 	return s
+}
+
+// Stop detaches the programs, so that no new event comes, and lets Next
+// return the events already in the ring buffer before it returns io.EOF:
+// the clean end of a capture, losing nothing that happened before it.
+// Stats stay readable; Close still frees everything. It may be called from
+// any goroutine, more than once, and before Close or not at all.
+func (c *Capture) Stop() error {
+	c.typesMu.Lock()
+	defer c.typesMu.Unlock()
+	if c.closed.Load() || c.stopped.Load() {
+		return nil
+	}
+	var errs []error
+	for _, l := range c.links {
+		if err := l.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("detach: %w", err))
+		}
+	}
+	c.links = nil
+	c.stopped.Store(true)
+	c.ringMu.Lock()
+	if c.ring != nil {
+		c.ring.interrupt() // a waiting Next looks again, and finds the end
+	}
+	c.ringMu.Unlock()
+	return errors.Join(errs...)
 }
 
 // Close detaches the programs, stops a waiting Next and frees the maps

@@ -211,3 +211,70 @@ func TestIncompleteParams(t *testing.T) {
 		t.Errorf("incomplete parameters %d -> %d, want more", before, after)
 	}
 }
+
+// Stop ends a capture without losing what came before it: Next returns
+// every event already in the ring buffer, then io.EOF; nothing comes
+// after. A Next waiting on an empty ring returns at once.
+func TestStopDrains(t *testing.T) {
+	testenv.Root(t)
+	c, err := Open(Options{Types: []event.Type{5}}) // close exits
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	const n = 5000
+	for i := 0; i < n; i++ {
+		unix.Close(-4242) // EBADF, fd -4242: ours
+	}
+	if err := c.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 100; i++ {
+		unix.Close(-4242) // after the stop: must not come
+	}
+	ours := 0
+	for {
+		e, err := c.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fd, _ := param(t, e, "fd").Int(); fd == -4242 {
+			ours++
+		}
+	}
+	if ours != n {
+		t.Errorf("%d of our %d closes read before the end, want all and no more", ours, n)
+	}
+	st := c.Stats()
+	if st.Sent != st.Delivered+st.Malformed || st.Dropped() != 0 {
+		t.Errorf("after the drain: %+v; want every event sent delivered", st)
+	}
+	if _, err := c.Next(); !errors.Is(err, io.EOF) {
+		t.Errorf("Next after the end: %v", err)
+	}
+
+	// A waiting Next returns when Stop comes.
+	c2, err := Open(Options{Types: []event.Type{411}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c2.Close()
+	done := make(chan error, 1)
+	go func() {
+		_, err := c2.Next()
+		done <- err
+	}()
+	time.Sleep(50 * time.Millisecond)
+	c2.Stop()
+	select {
+	case err := <-done:
+		if !errors.Is(err, io.EOF) {
+			t.Errorf("waiting Next after Stop: %v, want io.EOF", err)
+		}
+	case <-time.After(waitLimit):
+		t.Fatal("Next did not return after Stop")
+	}
+}

@@ -44,6 +44,9 @@ const (
 // errClosed reports that the ring was woken by Close.
 var errClosed = errors.New("ring closed")
 
+// errDrained reports that the ring is empty after Stop.
+var errDrained = errors.New("ring drained")
+
 // newRing maps the ring buffer map fd of size bytes.
 func newRing(fd int, size int) (*ring, error) {
 	page := os.Getpagesize()
@@ -83,8 +86,9 @@ func newRing(fd int, size int) (*ring, error) {
 // next returns the next record's bytes, waiting for one: until the kernel
 // wakes us, or poll has passed (records written without a wakeup are
 // found then), or Close wakes us (errClosed). closed is checked on every
-// round.
-func (r *ring) next(poll time.Duration, closed *atomic.Bool) ([]byte, error) {
+// round; once stopped (no producer is attached any more), an empty ring is
+// the end (errDrained).
+func (r *ring) next(poll time.Duration, closed, stopped *atomic.Bool) ([]byte, error) {
 	if r.held != 0 {
 		r.pos += r.held
 		r.held = 0
@@ -123,6 +127,14 @@ func (r *ring) next(poll time.Duration, closed *atomic.Bool) ([]byte, error) {
 			return r.data[at+ringHdr : at+ringHdr+n : at+ringHdr+n], nil
 		}
 		r.release(true)
+		if stopped.Load() {
+			// Read the producer position again: what was written before
+			// the stop is all there is.
+			if atomic.LoadUint64(r.prodPos) <= r.pos {
+				return nil, errDrained
+			}
+			continue
+		}
 		_, err := unix.EpollWait(r.epfd, evs[:], msec)
 		if err != nil && !errors.Is(err, unix.EINTR) {
 			return nil, fmt.Errorf("epoll_wait: %w", err)
