@@ -9,8 +9,9 @@ import (
 // entries, computing every length from what it wrote. The first failure
 // sticks in err.
 type encoder struct {
-	b   []byte
-	err error
+	b        []byte
+	err      error
+	legacyFD bool // see WriterOptions.LegacyFDTypes
 }
 
 func (e *encoder) u8(v uint8)   { e.b = append(e.b, v) }

@@ -197,8 +197,12 @@ func encodeFD(e *encoder, fd *event.FD, noDev bool) {
 	ent := e.beginEntry()
 	e.i64(fd.Num)
 	e.u64(fd.Ino)
-	e.u8(uint8(fd.Type))
-	switch t := fd.Type; {
+	t := fd.Type
+	if e.legacyFD && t > event.FDFileV2 {
+		t = event.FDUnsupported
+	}
+	e.u8(uint8(t))
+	switch {
 	case t == event.FDIPv4Sock:
 		e.addr4(fd.SIP, "fd source address")
 		e.addr4(fd.DIP, "fd destination address")

@@ -19,6 +19,12 @@ type WriterOptions struct {
 	Gzip bool
 	// GzipLevel is the compress/gzip level; 0 means gzip.DefaultCompression.
 	GzipLevel int
+	// LegacyFDTypes writes the descriptors of the fd lists whose types
+	// readers older than libs 0.10 refuse ("wrong fd type": BPF,
+	// userfaultfd, io_uring, memfd, pidfd; sysdig 0.29.3 is one) as
+	// UNSUPPORTED, with their names: such a file opens in every reader,
+	// at the cost of those descriptors' fd.type.
+	LegacyFDTypes bool
 }
 
 // Writer writes a capture file in the current layout, which sysdig, Falco
@@ -35,11 +41,12 @@ type WriterOptions struct {
 //
 // A Writer is not safe for concurrent use.
 type Writer struct {
-	bw  *bufio.Writer
-	gz  *gzip.Writer
-	hdr [blockHeaderLen + 6]byte // block header, cpu id, flags
-	end [8]byte                  // padding (at most 3 bytes) and trailer
-	err error                    // sticky: a write failure, or ErrClosed
+	bw       *bufio.Writer
+	gz       *gzip.Writer
+	hdr      [blockHeaderLen + 6]byte // block header, cpu id, flags
+	end      [8]byte                  // padding (at most 3 bytes) and trailer
+	err      error                    // sticky: a write failure, or ErrClosed
+	legacyFD bool
 }
 
 // NewWriter writes the section header and the metadata of m (nil for none)
@@ -48,12 +55,12 @@ type Writer struct {
 // limits, an address of the wrong family, an unknown interface kind).
 // [Writer.Close] flushes but does not close w.
 func NewWriter(w io.Writer, m *Meta, opt WriterOptions) (*Writer, error) {
-	var enc encoder
+	enc := encoder{legacyFD: opt.LegacyFDTypes}
 	encodeMeta(&enc, m)
 	if enc.err != nil {
 		return nil, fmt.Errorf("encode metadata: %w", enc.err)
 	}
-	wr := &Writer{}
+	wr := &Writer{legacyFD: opt.LegacyFDTypes}
 	if opt.Gzip {
 		level := opt.GzipLevel
 		if level == 0 {
@@ -133,7 +140,7 @@ func (w *Writer) WriteSection(m *Meta) error {
 	if w.err != nil {
 		return w.err
 	}
-	var enc encoder
+	enc := encoder{legacyFD: w.legacyFD}
 	encodeMeta(&enc, m)
 	if enc.err != nil {
 		return fmt.Errorf("encode metadata: %w", enc.err)
