@@ -227,3 +227,34 @@ func (s *State) addGroup(cid string, g Group) {
 	}
 	m[g.GID] = &g
 }
+
+// ContainerEventType is the type of the event [AppendContainerJSON]
+// describes a container for (libsinsp's CONTAINER_JSON_2_E).
+const ContainerEventType = evContainerJSON2
+
+// AppendContainerJSON appends to dst the JSON that a container event
+// carries for c, in libsinsp's layout (the inverse of what the state reads
+// from such an event; created_time is in seconds, as there). A capture
+// that carries it gives a replay the metadata the live run had.
+func AppendContainerJSON(dst []byte, c *Container) []byte {
+	var j containerJSON
+	in := &j.Container
+	in.ID, in.FullID, in.Name, in.Image, in.ImageID = c.ID, c.FullID, c.Name, c.Image, c.ImageID
+	in.ImageRepo, in.ImageTag, in.ImageDigest = c.ImageRepository, c.ImageTag, c.ImageDigest
+	in.Privileged, in.HostNetwork, in.HostPID, in.HostIPC = c.Privileged, c.HostNetwork, c.HostPID, c.HostIPC
+	in.IP, in.CreatedTime, in.PodSandboxID = c.IP, int64(c.CreatedTS/1e9), c.PodSandboxID
+	for i, name := range containerTypes {
+		if name == c.Type {
+			in.Type = &i
+			break
+		}
+	}
+	if len(c.Labels) > 0 {
+		in.Labels, _ = json.Marshal(c.Labels) // a map of strings always encodes
+	}
+	for _, m := range c.Mounts {
+		in.Mounts = append(in.Mounts, mountJSON{Source: m.Source, Destination: m.Dest, Mode: m.Mode, RW: m.RW, Propagation: m.Propagation})
+	}
+	out, _ := json.Marshal(&j) // plain fields: it cannot fail
+	return append(dst, out...)
+}

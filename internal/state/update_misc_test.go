@@ -61,6 +61,25 @@ func TestContainerJSON(t *testing.T) {
 	}
 }
 
+// TestAppendContainerJSON encodes a container and reads it back through
+// a container event: the record comes back whole.
+func TestAppendContainerJSON(t *testing.T) {
+	s := base(t, state.Options{})
+	s.Update(mk(t, tContainerX, 10, -1, containerJSON))
+	want := s.Container("9dbcbd0c435f")
+	if tc := state.ContainerEventType; tc != tContainerX {
+		t.Fatalf("ContainerEventType %d, want %d", tc, tContainerX)
+	}
+	for _, c := range []*state.Container{want, {ID: "0123456789ab", Type: "podman"}} {
+		raw := state.AppendContainerJSON(nil, c)
+		r := base(t, state.Options{})
+		r.Update(mk(t, tContainerX, 10, -1, string(raw)))
+		if diff := cmp.Diff(c, r.Container(c.ID)); diff != "" {
+			t.Errorf("%s: container after the round trip (-want +got):\n%s", raw, diff)
+		}
+	}
+}
+
 func TestContainerFromCgroups(t *testing.T) {
 	const id = "697956520d89f3e0b1c5a2f8b62d1b9e6a07c3e5d4f2a1b0c9d8e7f6a5b4c3d2"
 	tests := []struct {
