@@ -22,6 +22,8 @@ type containers struct {
 	waited map[string]bool // containers an event already waited for
 	waits  uint64          // events that waited
 	late   uint64          // events that gave up waiting
+	// applied, when set, is told of each record the metadata went into.
+	applied func(*state.Container)
 }
 
 // DefaultContainerWait bounds how long an alert waits for the metadata of
@@ -80,4 +82,7 @@ func (c *containers) apply(st *state.State, id string, info *container.Info) {
 		rec.Mounts = append(rec.Mounts, state.Mount{Source: m.Source, Dest: m.Dest, Mode: m.Mode, Propagation: m.Propagation, RW: m.RW})
 	}
 	c.filled[id] = true
+	if c.applied != nil {
+		c.applied(rec)
+	}
 }

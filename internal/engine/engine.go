@@ -38,6 +38,12 @@ type Options struct {
 	// AppendOutput is added to every rule's output (see
 	// rules.Options.AppendOutput); ContainerOutput is the usual choice.
 	AppendOutput string
+	// Record, when set, receives every event the engine processes, in
+	// order, and a container event each time the runtime's metadata for a
+	// container goes into the state, just before the event that needed
+	// it: a capture written from it replays to the same alerts (see
+	// recorder.go).
+	Record Recorder
 }
 
 // ContainerOutput names the container an alert comes from ("host" for
@@ -57,6 +63,7 @@ type Engine struct {
 	matched []*rules.CompiledRule
 	counts  Counters
 	conts   *containers // nil without a container cache
+	rec     *recorder   // nil without Options.Record
 }
 
 // Counters count what an Engine did.
@@ -108,6 +115,12 @@ func New(spec *rules.Spec, opt Options) (*Engine, []rules.Diagnostic, error) {
 		return nil, diags, err
 	}
 	e := &Engine{opt: opt, st: st, binder: binder, rs: rs, matched: make([]*rules.CompiledRule, 0, 8), conts: conts}
+	if opt.Record != nil {
+		e.rec = &recorder{w: opt.Record}
+		if conts != nil {
+			conts.applied = e.rec.container
+		}
+	}
 	e.counts.EventsByType = make([]uint64, event.NumTypes())
 	e.counts.AlertsByRule = make([]uint64, len(rs.Rules()))
 	return e, diags, nil
@@ -139,15 +152,20 @@ func (e *Engine) Process(ev *event.Event, emit func(*alert.Alert)) {
 	}
 	e.st.Update(ev)
 	if ev.BlockFlags&event.StateOnly != 0 {
+		e.rec.event(ev)
 		return // it updates the state but is never shown nor matched
 	}
 	if e.conts != nil {
 		if _, th, _ := e.st.Current(); th != nil && th.Container != "" && !e.conts.filled[th.Container] {
-			if !e.conts.fill(e.st, th.Container) && e.rs.Tests(t) {
+			e.rec.at(ev.Timestamp())
+			// A recording waits too: it carries the metadata ahead of
+			// the container's events, for the rules of a later replay.
+			if !e.conts.fill(e.st, th.Container) && (e.rs.Tests(t) || e.rec != nil) {
 				e.conts.waitFor(e.st, th.Container)
 			}
 		}
 	}
+	e.rec.event(ev)
 	e.matched = e.rs.Match(t, e.matched[:0])
 	if len(e.matched) == 0 {
 		return

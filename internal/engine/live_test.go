@@ -67,10 +67,11 @@ func (lr *liveRun) stop(t *testing.T) {
 	if lr.capt == nil {
 		return
 	}
-	lr.capt.Close()
+	lr.capt.Stop() // as peregrine run does: what came before is processed
 	if err := <-lr.done; err != nil {
 		t.Errorf("engine: %v", err)
 	}
+	lr.capt.Close()
 	lr.capt = nil
 }
 
