@@ -12,21 +12,26 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"peregrine/internal/alert"
 	"peregrine/internal/capture"
 	"peregrine/internal/engine"
 	"peregrine/internal/event"
 	"peregrine/internal/rules"
+	"peregrine/internal/scap"
 	"peregrine/internal/state"
 )
 
 type captureOptions struct {
-	write    string
-	duration time.Duration
-	compress bool
-	filter   string
-	ringSize int
-	snaplen  int
-	quiet    bool
+	write       string
+	duration    time.Duration
+	compress    bool
+	fullFDTypes bool
+	filter      string
+	ringSize    int
+	snaplen     int
+	dockerHost  string
+	noDocker    bool
+	quiet       bool
 }
 
 func newCaptureCmd() *cobra.Command {
@@ -43,6 +48,11 @@ event.
 FILTER (Falco syntax, as for 'peregrine events') keeps the matching events; the
 events that build the state they need (clones, execs, opens ...) are kept too,
 flagged state-only: readers apply them but do not show them.
+
+Container metadata (name, image, labels) from the Docker Engine goes into the
+file as container events, as sysdig and Falco write them (--no-docker: container
+ids only). Descriptor types that sysdig 0.29.3 cannot read are written as
+"unsupported" in the start-up lists unless --full-fd-types.
 
 It stops after --duration, or on SIGINT or SIGTERM, and always leaves a complete
 file. A summary goes to standard error unless -q.`,
@@ -75,30 +85,39 @@ file. A summary goes to standard error unless -q.`,
 	f.StringVarP(&o.write, "write", "w", "", "capture file to write")
 	f.DurationVar(&o.duration, "duration", 0, "stop after this long, e.g. 30s or 5m (0: until SIGINT or SIGTERM)")
 	f.BoolVarP(&o.compress, "compress", "z", false, "gzip the capture file")
+	f.BoolVar(&o.fullFDTypes, "full-fd-types", false, "keep the newest descriptor types in the fd lists (BPF, memfd, pidfd ...), which sysdig 0.29.3 cannot read")
 	f.IntVar(&o.ringSize, "ring-size", o.ringSize, "size of the kernel ring buffer in bytes (a power of two)")
 	f.IntVar(&o.snaplen, "snaplen", 0, "bytes of read/write data events carry (0: none)")
-	f.BoolVarP(&o.quiet, "quiet", "q", false, "no summary on standard error")
+	f.StringVar(&o.dockerHost, "docker-host", "", "Docker Engine address (default: $DOCKER_HOST or unix:///var/run/docker.sock)")
+	f.BoolVar(&o.noDocker, "no-docker", false, "do not ask the Docker Engine for container metadata")
+	f.BoolVarP(&o.quiet, "quiet", "q", false, "no start-up note and no summary on standard error")
 	_ = cmd.MarkFlagFilename("write", "scap")
 	return cmd
 }
 
-func runCapture(ctx context.Context, stderr io.Writer, o captureOptions) error {
-	// With a filter, the state follows the events so that it can be
-	// evaluated; only the filter's types and the state's are captured.
-	var (
-		st    *state.State
-		bind  *state.Binder
-		filt  *rules.Filter
-		types []event.Type // nil: everything the capture supports
-	)
+func runCapture(ctx context.Context, stderr io.Writer, o captureOptions) (err error) {
+	// The capture is an engine without rules that records what it
+	// processes: the state follows the events (a FILTER is evaluated on
+	// it), and container metadata from the runtime goes into the file as
+	// container events, where it became known.
+	eo := engine.Options{}
+	var cleanup func()
+	if !o.noDocker {
+		eo.Containers, cleanup = dockerCache(ctx, o.dockerHost, stderr, o.quiet)
+		defer cleanup()
+	}
+	fw := &filterWriter{}
+	eo.Record = fw
+	eng, _, err := engine.New(&rules.Spec{}, eo)
+	if err != nil {
+		return err
+	}
+	var types []event.Type // nil: everything the capture supports
 	if o.filter != "" {
-		st = state.New(state.Options{})
-		bind = st.Binder()
-		var err error
-		if filt, err = rules.CompileFilter(o.filter, rules.Options{Binder: bind}); err != nil {
+		if fw.filt, err = rules.CompileFilter(o.filter, rules.Options{Binder: eng.State().Binder()}); err != nil {
 			return usageError{fmt.Errorf("capture: filter: %w", err)}
 		}
-		types = engine.Types(filt)
+		types = engine.Types(fw.filt)
 	}
 	capt, err := capture.Open(capture.Options{Types: types, RingSize: o.ringSize, Snaplen: o.snaplen})
 	if err != nil {
@@ -109,58 +128,60 @@ func runCapture(ctx context.Context, stderr io.Writer, o captureOptions) error {
 	if err != nil {
 		return fmt.Errorf("scan /proc: %w", err)
 	}
-	if st != nil {
-		st.Bootstrap(engine.SnapshotBootstrap(snap))
-	}
-	f, w, err := createCapture(o.write, engine.SnapshotMeta(snap), o.compress)
+	eng.Bootstrap(engine.SnapshotBootstrap(snap))
+	f, w, err := createCapture(o.write, engine.SnapshotMeta(snap), scap.WriterOptions{Gzip: o.compress, LegacyFDTypes: !o.fullFDTypes})
 	if err != nil {
 		return err
 	}
+	fw.w = w
+	if !o.quiet {
+		fmt.Fprintf(stderr, "peregrine: writing %s (%d processes at the start); SIGINT or SIGTERM stops\n", o.write, snap.Stats.Processes)
+	}
 	go func() {
 		<-ctx.Done()
-		capt.Close() // unblocks Next
+		capt.Stop() // detach; Next drains what came before, then ends
 	}()
-	var num, written, stateOnly uint64
-	var werr error
-	for {
-		e, err := capt.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			werr = err
-			break
-		}
-		num++
-		if st != nil {
-			bind.SetNum(num)
-			st.Update(e)
-			if !filt.Match(e.Type()) {
-				if i := e.Info(); i == nil || i.Flags&event.ModifiesState == 0 {
-					continue
-				}
-				e.BlockFlags |= event.StateOnly
-				stateOnly++
-			}
-		}
-		if werr = w.Write(e); werr != nil {
-			break
-		}
-		written++
-	}
-	if err := w.Close(); werr == nil {
-		werr = err
-	}
-	if err := f.Close(); werr == nil {
-		werr = err
-	}
+	runErr := eng.Run(context.Background(), engine.LiveSource{C: capt}, func(*alert.Alert) {})
+	_, werr := eng.Recorded()
+	werr = errors.Join(werr, w.Close(), f.Close())
 	if werr != nil {
 		return fmt.Errorf("capture to %s: %w", o.write, werr)
 	}
+	if runErr != nil && ctx.Err() == nil {
+		return runErr
+	}
 	if !o.quiet {
 		cs := capt.Stats()
-		fmt.Fprintf(stderr, "peregrine: wrote %d events (%d of them state-only) and %d processes to %s; kernel side: %d seen, %d dropped\n",
-			written, stateOnly, snap.Stats.Processes, o.write, cs.Seen, cs.Dropped())
+		fmt.Fprintf(stderr, "peregrine: wrote %d events (%d of them state-only, %d container descriptions) and %d processes to %s; kernel side: %d seen, %d dropped\n",
+			fw.written, fw.stateOnly, fw.containers, snap.Stats.Processes, o.write, cs.Seen, cs.Dropped())
+		if d := cs.Dropped(); d > 0 {
+			fmt.Fprintf(stderr, "peregrine: %d events were lost (ring buffer full %d): the capture has gaps; try a larger --ring-size\n", d, cs.DroppedFull)
+		}
 	}
 	return nil
+}
+
+// filterWriter writes what the engine records to a capture: everything
+// without a filter; with one, the matching events, and those that build
+// the state flagged state-only (readers apply them, do not show them).
+// Container descriptions always go in.
+type filterWriter struct {
+	w                              *scap.Writer
+	filt                           *rules.Filter
+	written, stateOnly, containers uint64
+}
+
+func (fw *filterWriter) Write(e *event.Event) error {
+	switch {
+	case e.Type() == state.ContainerEventType:
+		fw.containers++
+	case fw.filt != nil && !fw.filt.Match(e.Type()):
+		if i := e.Info(); i == nil || i.Flags&event.ModifiesState == 0 {
+			return nil
+		}
+		e.BlockFlags |= event.StateOnly
+		fw.stateOnly++
+	}
+	fw.written++
+	return fw.w.Write(e)
 }

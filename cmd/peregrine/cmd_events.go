@@ -212,7 +212,7 @@ func openCapture(name string, stdin io.Reader) (*scap.Reader, error) {
 
 // copyEvents writes the events of r, as stored, to o.write.
 func copyEvents(stderr io.Writer, r *scap.Reader, o eventsOptions) error {
-	f, w, err := createCapture(o.write, r.Meta(), o.compress)
+	f, w, err := createCapture(o.write, r.Meta(), scap.WriterOptions{Gzip: o.compress})
 	if err != nil {
 		return err
 	}
@@ -247,12 +247,12 @@ func reportSkipped(stderr io.Writer, name string, st scap.SourceStats) {
 }
 
 // createCapture creates a capture file with the metadata of meta.
-func createCapture(path string, meta *scap.Meta, gz bool) (*os.File, *scap.Writer, error) {
+func createCapture(path string, meta *scap.Meta, opt scap.WriterOptions) (*os.File, *scap.Writer, error) {
 	f, err := os.Create(path)
 	if err != nil {
 		return nil, nil, err
 	}
-	w, err := scap.NewWriter(f, meta, scap.WriterOptions{Gzip: gz})
+	w, err := scap.NewWriter(f, meta, opt)
 	if err != nil {
 		f.Close()
 		return nil, nil, fmt.Errorf("%s: %w", path, err)

@@ -17,21 +17,26 @@ import (
 	"peregrine/internal/capture"
 	"peregrine/internal/container"
 	"peregrine/internal/engine"
+	"peregrine/internal/event"
 	"peregrine/internal/rules"
 	"peregrine/internal/rules/loader"
+	"peregrine/internal/scap"
 )
 
 type runOptions struct {
-	rules      []string
-	output     string
-	priority   string
-	matching   string
-	appendOut  string
-	dockerHost string
-	noDocker   bool
-	ringSize   int
-	snaplen    int
-	quiet      bool
+	rules       []string
+	output      string
+	priority    string
+	matching    string
+	appendOut   string
+	dockerHost  string
+	noDocker    bool
+	ringSize    int
+	snaplen     int
+	write       string
+	compress    bool
+	fullFDTypes bool
+	quiet       bool
 }
 
 func newRunCmd() *cobra.Command {
@@ -52,6 +57,11 @@ the state engine need leave the kernel.
 Container metadata (name, image, labels, Kubernetes pod) comes from the Docker
 Engine (DOCKER_HOST or /var/run/docker.sock; --docker-host to choose,
 --no-docker to go without); an alert waits for it at most 250 ms, then prints <NA>.
+
+-w FILE records what the engine processed (the /proc scan, every event it
+received, and the container metadata it was given, where it was given) as a scap
+capture: the run's own evidence, which "peregrine replay" turns back into the
+same alerts, and sysdig or Falco can read.
 
 Events the kernel side could not hand over (ring buffer full) are counted and
 reported as "Peregrine internal: event drops" alerts: no loss is silent.
@@ -87,6 +97,9 @@ standard error unless -q.
 	f.BoolVar(&o.noDocker, "no-docker", false, "do not ask the Docker Engine for container metadata")
 	f.IntVar(&o.ringSize, "ring-size", o.ringSize, "size of the kernel ring buffer in bytes (a power of two)")
 	f.IntVar(&o.snaplen, "snaplen", 0, "bytes of read/write data events carry (0: none)")
+	f.StringVarP(&o.write, "write", "w", "", "also record the events the engine processed to this capture file")
+	f.BoolVarP(&o.compress, "compress", "z", false, "gzip the -w capture file")
+	f.BoolVar(&o.fullFDTypes, "full-fd-types", false, "keep the newest descriptor types in the fd lists (BPF, memfd, pidfd ...), which sysdig 0.29.3 cannot read")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "no start-up notes and no summary on standard error")
 	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions([]string{"text", "json"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
@@ -157,7 +170,12 @@ func dockerCache(ctx context.Context, host string, stderr io.Writer, quiet bool)
 	return cache, func() { cancel(); cache.Close(); d.Close() }
 }
 
-func runLive(ctx context.Context, stdout, stderr io.Writer, o runOptions, eo engine.Options) error {
+// lateRecorder is an engine recorder whose writer comes after the engine.
+type lateRecorder struct{ w *scap.Writer }
+
+func (r *lateRecorder) Write(e *event.Event) error { return r.w.Write(e) }
+
+func runLive(ctx context.Context, stdout, stderr io.Writer, o runOptions, eo engine.Options) (err error) {
 	spec, warnings, err := loadRules(o.rules, stderr, o.quiet)
 	if err != nil {
 		return err
@@ -166,6 +184,12 @@ func runLive(ctx context.Context, stdout, stderr io.Writer, o runOptions, eo eng
 		cache, closeCache := dockerCache(ctx, o.dockerHost, stderr, o.quiet)
 		defer closeCache()
 		eo.Containers = cache
+	}
+	// The recording's header is the /proc scan, taken after the engine
+	// is built: the engine writes through rec, which gets its writer then.
+	var rec lateRecorder
+	if o.write != "" {
+		eo.Record = &rec
 	}
 	eng, cdiags, err := engine.New(spec, eo)
 	if err != nil {
@@ -183,6 +207,18 @@ func runLive(ctx context.Context, stdout, stderr io.Writer, o runOptions, eo eng
 		return fmt.Errorf("scan /proc: %w", err)
 	}
 	eng.Bootstrap(engine.SnapshotBootstrap(snap))
+	if o.write != "" {
+		f, w, cerr := createCapture(o.write, engine.SnapshotMeta(snap), scap.WriterOptions{Gzip: o.compress, LegacyFDTypes: !o.fullFDTypes})
+		if cerr != nil {
+			return cerr
+		}
+		rec.w = w
+		defer func() {
+			if cerr := errors.Join(w.Close(), f.Close()); cerr != nil && err == nil {
+				err = fmt.Errorf("record to %s: %w", o.write, cerr)
+			}
+		}()
+	}
 	if !o.quiet {
 		fmt.Fprintf(stderr, "peregrine: watching %d processes (%d threads) with %d rules; %d rule warnings\n",
 			snap.Stats.Processes, snap.Stats.Threads, eng.Ruleset().Active(), warnings+len(cdiags))
@@ -201,12 +237,21 @@ func runLive(ctx context.Context, stdout, stderr io.Writer, o runOptions, eo eng
 	}
 	go func() {
 		<-ctx.Done()
-		capt.Close() // unblocks Next
+		capt.Stop() // detach; Next drains what came before, then ends
 	}()
 	runErr := eng.Run(context.Background(), engine.LiveSource{C: capt}, emit)
 	out.Flush()
 	if !o.quiet {
 		writeLiveSummary(stderr, eng, capt.Stats())
+	}
+	if o.write != "" {
+		n, rerr := eng.Recorded()
+		if rerr != nil {
+			return fmt.Errorf("record to %s (%d events recorded, then the recording stopped): %w", o.write, n, rerr)
+		}
+		if !o.quiet {
+			fmt.Fprintf(stderr, "peregrine: recorded %d events to %s\n", n, o.write)
+		}
 	}
 	if runErr != nil && ctx.Err() == nil {
 		return runErr

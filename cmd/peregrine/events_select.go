@@ -49,7 +49,7 @@ func (sel *eventSelection) match(e *event.Event) bool {
 // they are after normalisation, with the capture's metadata, and the
 // events that change the state, flagged state-only.
 func writeSelected(stderr io.Writer, src *scap.Source, meta *scap.Meta, es *eventState, sel *eventSelection, o eventsOptions) error {
-	f, w, err := createCapture(o.write, meta, o.compress)
+	f, w, err := createCapture(o.write, meta, scap.WriterOptions{Gzip: o.compress})
 	if err != nil {
 		return err
 	}
