@@ -146,3 +146,29 @@ func TestRewriteIdentical(t *testing.T) {
 		})
 	}
 }
+
+// LegacyFDTypes writes the descriptor types old readers refuse as
+// unsupported, names kept; the others, and every type without it, as
+// they are.
+func TestLegacyFDTypes(t *testing.T) {
+	fds := []event.FD{
+		{Num: 3, Type: event.FDBPF, Name: "anon_inode:bpf-map"},
+		{Num: 4, Type: event.FDMemFD, Name: "/memfd:x (deleted)"},
+		{Num: 5, Type: event.FDPidFD, Name: "anon_inode:[pidfd]"},
+		{Num: 6, Type: event.FDFileV2, Name: "/etc/passwd", OpenFlags: 1, Dev: 0x803},
+		{Num: 7, Type: event.FDEventPoll, Name: "anon_inode:[eventpoll]"},
+	}
+	c := capture{meta: &Meta{FDLists: []FDList{{TID: 42, FDs: fds}}}}
+	for _, legacy := range []bool{false, true} {
+		got := readBytes(t, writeCapture(t, c, WriterOptions{LegacyFDTypes: legacy})).meta.FDLists[0].FDs
+		for i, fd := range got {
+			want := fds[i].Type
+			if legacy && want > event.FDFileV2 {
+				want = event.FDUnsupported
+			}
+			if fd.Type != want || fd.Name != fds[i].Name || fd.Num != fds[i].Num {
+				t.Errorf("legacy %v: fd %d = %+v, want type %v and name %q", legacy, fds[i].Num, fd, want, fds[i].Name)
+			}
+		}
+	}
+}
