@@ -70,6 +70,13 @@ file. A summary goes to standard error unless -q.`,
 			}
 			if len(args) == 1 {
 				o.filter = args[0]
+				// Checked now, before anything starts.
+				if _, err := rules.CompileFilter(o.filter, rules.Options{Binder: state.New(state.Options{}).Binder()}); err != nil {
+					return usageError{fmt.Errorf("capture: filter: %w", err)}
+				}
+			}
+			if err := checkCaptureFlags(o.ringSize, o.snaplen); err != nil {
+				return usageError{fmt.Errorf("capture: %w", err)}
 			}
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
@@ -119,9 +126,9 @@ func runCapture(ctx context.Context, stderr io.Writer, o captureOptions) (err er
 		}
 		types = engine.Types(fw.filt)
 	}
-	capt, err := capture.Open(capture.Options{Types: types, RingSize: o.ringSize, Snaplen: o.snaplen})
+	capt, err := startCapture(capture.Options{Types: types, RingSize: o.ringSize, Snaplen: o.snaplen})
 	if err != nil {
-		return fmt.Errorf("start capture (run as root): %w", err)
+		return err
 	}
 	defer capt.Close()
 	snap, err := capture.TakeSnapshot(capture.SnapshotOptions{})

@@ -82,6 +82,9 @@ standard error unless -q.
 			if err != nil {
 				return usageError{fmt.Errorf("run: %w", err)}
 			}
+			if err := checkCaptureFlags(o.ringSize, o.snaplen); err != nil {
+				return usageError{fmt.Errorf("run: %w", err)}
+			}
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			return runLive(ctx, cmd.OutOrStdout(), cmd.ErrOrStderr(), o, eo)
@@ -138,7 +141,10 @@ func loadRules(paths []string, stderr io.Writer, quiet bool) (*rules.Spec, int, 
 	}
 	spec, diags, err := loader.Load(paths...)
 	if err != nil {
-		return nil, 0, errors.Join(err, diagnosticsError(diags))
+		if d := diagnosticsError(diags); d != nil {
+			return nil, 0, fmt.Errorf("rules do not load:\n%w", d) // every error, file:line:col
+		}
+		return nil, 0, err
 	}
 	return spec, len(diags), nil
 }
@@ -170,6 +176,30 @@ func dockerCache(ctx context.Context, host string, stderr io.Writer, quiet bool)
 	return cache, func() { cancel(); cache.Close(); d.Close() }
 }
 
+// checkCaptureFlags checks --ring-size and --snaplen before anything starts.
+func checkCaptureFlags(ringSize, snaplen int) error {
+	if ringSize < 4096 || ringSize&(ringSize-1) != 0 {
+		return fmt.Errorf("--ring-size %d: want a power of two of at least 4096 (default %d)", ringSize, capture.DefaultRingSize)
+	}
+	if snaplen < 0 || snaplen > capture.MaxSnaplen {
+		return fmt.Errorf("--snaplen %d: want 0 to %d", snaplen, capture.MaxSnaplen)
+	}
+	return nil
+}
+
+// startCapture starts the BPF capture, saying what is missing when the
+// kernel refuses.
+func startCapture(opts capture.Options) (*capture.Capture, error) {
+	c, err := capture.Open(opts)
+	if errors.Is(err, os.ErrPermission) {
+		return nil, fmt.Errorf("start capture: %w (run as root, or with CAP_BPF, CAP_PERFMON and CAP_SYS_RESOURCE)", err)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("start capture: %w", err)
+	}
+	return c, nil
+}
+
 // lateRecorder is an engine recorder whose writer comes after the engine.
 type lateRecorder struct{ w *scap.Writer }
 
@@ -197,9 +227,9 @@ func runLive(ctx context.Context, stdout, stderr io.Writer, o runOptions, eo eng
 	}
 	// Capture first, then scan /proc: a process that starts in between
 	// is in both, and the state takes the events' word for it.
-	capt, err := capture.Open(capture.Options{Types: engine.Types(eng.Ruleset()), RingSize: o.ringSize, Snaplen: o.snaplen})
+	capt, err := startCapture(capture.Options{Types: engine.Types(eng.Ruleset()), RingSize: o.ringSize, Snaplen: o.snaplen})
 	if err != nil {
-		return fmt.Errorf("start capture (run as root): %w", err)
+		return err
 	}
 	defer capt.Close()
 	snap, err := capture.TakeSnapshot(capture.SnapshotOptions{})

@@ -34,13 +34,14 @@ type liveCmd struct {
 	stdout bytes.Buffer
 	stderr bytes.Buffer
 	ready  chan struct{}
+	gone   chan struct{} // standard error ended: the process is exiting
 }
 
 // startPeregrine starts peregrine with args and waits until it says it
 // is watching (its first line on standard error after the start-up).
 func startPeregrine(t *testing.T, ready string, args ...string) *liveCmd {
 	t.Helper()
-	lc := &liveCmd{cmd: exec.Command(os.Args[0], args...), ready: make(chan struct{})}
+	lc := &liveCmd{cmd: exec.Command(os.Args[0], args...), ready: make(chan struct{}), gone: make(chan struct{})}
 	lc.cmd.Env = append(os.Environ(), "PEREGRINE_TEST_AS_MAIN=1")
 	lc.cmd.Stdout = &lc.stdout
 	errPipe, err := lc.cmd.StderrPipe()
@@ -61,10 +62,17 @@ func startPeregrine(t *testing.T, ready string, args ...string) *liveCmd {
 			}
 		}
 		io.Copy(io.Discard, errPipe)
+		close(lc.gone)
 	}()
 	t.Cleanup(func() { lc.cmd.Process.Kill(); lc.cmd.Wait() })
 	select {
 	case <-lc.ready:
+	case <-lc.gone:
+		select {
+		case <-lc.ready: // it said it, then ended
+		default:
+			t.Fatalf("peregrine %v ended before saying %q: %s", args, ready, lc.stderr.String())
+		}
 	case <-time.After(60 * time.Second):
 		t.Fatalf("peregrine %v did not say %q: %s", args, ready, lc.stderr.String())
 	}
