@@ -145,12 +145,15 @@ func (e *Engine) Bootstrap(b state.Bootstrap) {
 // called with each alert. It does not allocate when no rule matches.
 func (e *Engine) Process(ev *event.Event, emit func(*alert.Alert)) {
 	e.counts.Events++
-	e.binder.SetNum(e.counts.Events)
 	t := ev.Type()
 	if int(t) < len(e.counts.EventsByType) {
 		e.counts.EventsByType[t]++
 	}
 	e.st.Update(ev)
+	// After the update, as SetNum asks: it reads the time of the state's
+	// current event, which before the update is the previous one, whose
+	// memory a pipelined source may already have reused.
+	e.binder.SetNum(e.counts.Events)
 	if ev.BlockFlags&event.StateOnly != 0 {
 		e.rec.event(ev)
 		return // it updates the state but is never shown nor matched
