@@ -20,8 +20,10 @@ const DefaultDockerHost = "unix:///var/run/docker.sock"
 
 // Docker asks a Docker engine (or anything that speaks its API, such as
 // Podman) about containers, through the official Go client. The API
-// version is negotiated with the engine on the first request, so engines
-// as old as API 1.24 answer. A Docker is safe for concurrent use.
+// version is negotiated with the engine by Ping (else on the first
+// request), so engines as old as API 1.24 answer. A Docker is safe for
+// concurrent use once Ping has answered: the client's lazy negotiation
+// races with concurrent first requests.
 type Docker struct {
 	api  *client.Client
 	host string
@@ -50,11 +52,12 @@ func (d *Docker) Host() string { return d.host }
 // request has been made.
 func (d *Docker) APIVersion() string { return d.api.ClientVersion() }
 
-// Ping checks that the engine answers.
+// Ping checks that the engine answers and settles the API version.
 func (d *Docker) Ping(ctx context.Context) error {
 	if _, err := d.api.Ping(ctx); err != nil {
 		return fmt.Errorf("ping docker at %s: %w", d.host, err)
 	}
+	d.api.NegotiateAPIVersion(ctx)
 	return nil
 }
 

@@ -46,6 +46,9 @@ func startContainer(t *testing.T) *dockerFixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.Close() })
+	if err := c.Ping(context.Background()); err != nil { // settles the API version before concurrent use
+		t.Fatal(err)
+	}
 	f.client = c
 	return f
 }

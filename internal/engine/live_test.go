@@ -335,6 +335,9 @@ func startContainer(t *testing.T, flags ...string) (*liveRun, *testenv.DockerEnv
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { rt.Close() })
+	if err := rt.Ping(context.Background()); err != nil { // settles the API version before concurrent use
+		t.Fatal(err)
+	}
 	cache := container.NewCache(rt, container.Config{})
 	t.Cleanup(cache.Close)
 	id := d.Run(t, append([]string{"--name", marker(t)}, flags...), image, "sleep", "600")
