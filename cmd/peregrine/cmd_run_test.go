@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -28,11 +29,35 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
+// syncBuffer is a buffer written by one goroutine and read by another.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) WriteString(p string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.b.WriteString(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
 // liveCmd is a peregrine command running in a process of its own.
 type liveCmd struct {
 	cmd    *exec.Cmd
-	stdout bytes.Buffer
-	stderr bytes.Buffer
+	stdout syncBuffer
+	stderr syncBuffer
 	ready  chan struct{}
 	gone   chan struct{} // standard error ended: the process is exiting
 }
@@ -113,8 +138,9 @@ func TestRunRecordReplay(t *testing.T) {
 
 	dir := t.TempDir()
 	rec, capt := filepath.Join(dir, "run.scap"), filepath.Join(dir, "capture.scap.gz")
-	live := startPeregrine(t, "watching", "run", "--rules", rules, "--docker-host", d.Host, "-o", "json", "-w", rec)
-	cp := startPeregrine(t, "writing", "capture", "--docker-host", d.Host, "-w", capt, "-z", "evt.type in (execve, open, openat, openat2)")
+	// A large ring buffer: the agents of a race-detector build read slowly.
+	live := startPeregrine(t, "watching", "run", "--ring-size", "67108864", "--rules", rules, "--docker-host", d.Host, "-o", "json", "-w", rec)
+	cp := startPeregrine(t, "writing", "capture", "--ring-size", "67108864", "--docker-host", d.Host, "-w", capt, "-z", "evt.type in (execve, open, openat, openat2)")
 
 	marker := fmt.Sprintf("/nonexistent/peregrine-record-%d", os.Getpid())
 	exec.Command("/bin/cat", "/etc/shadow", marker).Run()
