@@ -171,7 +171,7 @@ func runCapture(ctx context.Context, stderr io.Writer, o captureOptions) (err er
 // filterWriter writes what the engine records to a capture: everything
 // without a filter; with one, the matching events, and those that build
 // the state flagged state-only (readers apply them, do not show them).
-// Container descriptions always go in.
+// Container descriptions always go in (state-only with a filter).
 type filterWriter struct {
 	w                              *scap.Writer
 	filt                           *rules.Filter
@@ -182,6 +182,9 @@ func (fw *filterWriter) Write(e *event.Event) error {
 	switch {
 	case e.Type() == state.ContainerEventType:
 		fw.containers++
+		if fw.filt != nil {
+			e.BlockFlags |= event.StateOnly // state for the selected events, not one of them
+		}
 	case fw.filt != nil && !fw.filt.Match(e.Type()):
 		if i := e.Info(); i == nil || i.Flags&event.ModifiesState == 0 {
 			return nil
