@@ -1,8 +1,13 @@
 // Package engine wires a source of events, the state engine, a rule set
 // and the alerts it raises into one pipeline, and counts what flows
-// through it: events (by type), alerts (by rule) and the state's misses.
+// through it: events (by type), alerts (by rule), the state's misses and
+// the events a live source lost (raised as drop alerts).
 //
-// It is the only package that knows all the others; the command line
-// builds an Engine and feeds it a source (a capture file today, live
-// capture later).
+// It is the only package that knows all the others. A source is a capture
+// file (RunCapture: the state is bootstrapped from its metadata; reading
+// runs ahead on a goroutine of its own) or the live capture (Run with a
+// LiveSource, bootstrapped from a /proc snapshot). Container metadata from
+// the runtime goes into the state as it arrives, and an event that rules
+// test waits for it a bounded time. Options.Record receives everything the
+// engine processed, so that a recording replays to the same alerts.
 package engine
