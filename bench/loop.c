@@ -3,7 +3,8 @@
  *   loop getppid N            N getppid calls; prints ns per call
  *   loop openclose N [FILE]   N open+close pairs; prints ns per call
  *   loop rate R SECS FILE     open+close of FILE at R system calls a second
- *                             (each is an event the agent must receive) for
+ *                             (each is an event the agent must receive; FILE
+ *                             "-": close(-1), which fails at once) for
  *                             SECS seconds, paced on a 1 ms clock (behind
  *                             the pace it catches up, never past SECS);
  *                             prints "calls seconds calls-per-second"
@@ -51,6 +52,7 @@ static int busy(const char *what, long n, const char *file)
  * is ahead it sleeps to the next millisecond; when behind it catches up. */
 static int rate(double per_sec, double secs, const char *file)
 {
+	int bad = strcmp(file, "-") == 0;
 	struct timespec tick;
 	double start = now(), elapsed = 0;
 	long calls = 0;
@@ -58,11 +60,16 @@ static int rate(double per_sec, double secs, const char *file)
 	while (elapsed < secs * 1e9) {
 		long due = (long)(elapsed * per_sec / 1e9);
 		while (calls < due) {
-			int fd = open(file, O_RDONLY);
-			close(fd);
-			calls += 2;
+			if (bad) {
+				close(-1);
+				calls++;
+			} else {
+				int fd = open(file, O_RDONLY);
+				close(fd);
+				calls += 2;
+			}
 			/* behind the pace: stop at the deadline all the same */
-			if ((calls & 1023) == 0 && now() - start >= secs * 1e9)
+			if (calls % 1024 < 2 && now() - start >= secs * 1e9)
 				break;
 		}
 		tick.tv_nsec += 1000000;

@@ -12,7 +12,9 @@
 # too. Steps go up until one drops (KEEP_GOING=1 runs them all).
 # Usage: sudo bench/throughput.sh [DURATION] [RATE...]
 #        (default 60 s; 100000 200000 400000 800000 events/s)
-# Environment: GENS (generator processes sharing the rate; default one per
+# Environment: EVENTS=openclose (default) or badclose: close(-1), an event
+# that costs the generator much less (the agent handles it in full), to
+# find the agent's limit rather than the generator's; GENS (generator processes sharing the rate; default one per
 # 400,000 events/s, at most one per core),
 # PEREGRINE (agent binary), RULES, RING (ring buffer bytes, default the
 # agent's).
@@ -29,6 +31,11 @@ cleanup() { stop_agent; rm -rf "$tmp"; }
 trap cleanup EXIT
 build_tools
 echo x > "$tmp/file"
+case ${EVENTS:-openclose} in
+openclose) target=$tmp/file; per_gen=400000 ;;
+badclose) target=-; per_gen=1500000 ;;
+*) echo "EVENTS: openclose or badclose" >&2; exit 2 ;;
+esac
 ring_flag=""
 [ -n "${RING:-}" ] && ring_flag="--ring-size $RING"
 if [ -n "$ring_flag" ]; then
@@ -48,11 +55,12 @@ for rate in $rates; do
   sleep 0.5
   t0=$(cpu_ticks "$agent"); s=$EPOCHREALTIME
   gens=$gens_env
-  # one generator makes about 400,000 events/s here: share higher rates
-  [ "$gens" = auto ] && gens=$(( (rate + 399999) / 400000 )) && [ "$gens" -gt "$(nproc)" ] && gens=$(nproc)
+  # one generator makes about $per_gen events/s here under the agent:
+  # share higher rates
+  [ "$gens" = auto ] && gens=$(( (rate + per_gen - 1) / per_gen )) && [ "$gens" -gt "$(nproc)" ] && gens=$(nproc)
   pids=()
   for g in $(seq "$gens"); do
-    "$tmp/loop" rate "$((rate / gens))" "$duration" "$tmp/file" > "$tmp/gen.$rate.$g" &
+    "$tmp/loop" rate "$((rate / gens))" "$duration" "$target" > "$tmp/gen.$rate.$g" &
     pids+=($!)
   done
   wait "${pids[@]}"
@@ -74,7 +82,7 @@ for rate in $rates; do
   fi
 done
 echo
-echo "Highest generated rate with zero drops over ${duration} s: $best events/s"
+echo "Highest generated rate with zero drops over ${duration} s: $best events/s (${EVENTS:-openclose})"
 echo "(sent/s counts every event the kernel side wrote, the generator's and the host's, over the"
 echo " step's wall time; cpu % = the agent's user+system time over the step, of one core;"
 echo " others = other tracers' BPF links on the system call tracepoints / cpu pressure avg10 at the"
