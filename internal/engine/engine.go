@@ -5,6 +5,8 @@ import (
 	"errors"
 	"io"
 	"os"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"peregrine/internal/alert"
@@ -54,9 +56,12 @@ const ContainerOutput = "container_id=%container.id container_name=%container.na
 // Engine evaluates a stream of system call events: each event updates the
 // state of the machine, then is tested against the rules that can match
 // its type, and every match becomes an alert. An Engine serves one stream
-// and is not safe for concurrent use.
+// and is not safe for concurrent use, except for Ruleset and the hot
+// reload of rules (Prepare, Swap, Reload: see reload.go), which may be
+// called from other goroutines while it runs.
 type Engine struct {
 	opt     Options
+	ropt    rules.Options // how rules compile, for New and Prepare
 	st      *state.State
 	binder  *state.Binder
 	rs      *rules.Ruleset
@@ -64,6 +69,11 @@ type Engine struct {
 	counts  Counters
 	conts   *containers // nil without a container cache
 	rec     *recorder   // nil without Options.Record
+
+	next     atomic.Pointer[Pending]       // rules swapped in, not yet taken
+	active   atomic.Pointer[rules.Ruleset] // rs, for other goroutines
+	reloadMu sync.Mutex                    // serialises Reload
+	retired  map[string]uint64             // alerts of rules reloads removed
 }
 
 // Counters count what an Engine did.
@@ -74,9 +84,16 @@ type Counters struct {
 	// DropAlerts counts the alerts about events the source lost (part of
 	// Alerts; see DropSource).
 	DropAlerts uint64
-	// AlertsByRule is indexed like Ruleset().Rules().
+	// AlertsByRule is indexed like Ruleset().Rules(): the alerts of each
+	// rule, counted by name across rule reloads (a rule a reload keeps
+	// keeps its count). AlertsByName holds the same counts by rule name,
+	// with those of rules reloads removed; it is nil until Counters fills
+	// it, and its sum is Alerts - DropAlerts.
 	AlertsByRule []uint64
-	State        state.Stats
+	AlertsByName map[string]uint64
+	// Reloads counts the rule sets swapped in (see Engine.Swap).
+	Reloads uint64
+	State   state.Stats
 	// ContainerWaits counts events that waited for their container's
 	// metadata; ContainerLate those that gave up (fields then <NA>).
 	ContainerWaits, ContainerLate uint64
@@ -102,7 +119,7 @@ func New(spec *rules.Spec, opt Options) (*Engine, []rules.Diagnostic, error) {
 	}
 	st := state.New(opt.State)
 	binder := state.NewBinder(st, state.BinderOptions{Hostname: opt.Hostname, Resolver: st.Resolver()})
-	rs, diags, err := rules.Compile(spec, rules.Options{
+	ropt := rules.Options{
 		Catalog:        opt.Catalog,
 		Source:         field.SourceSyscall,
 		Binder:         binder,
@@ -110,11 +127,13 @@ func New(spec *rules.Spec, opt Options) (*Engine, []rules.Diagnostic, error) {
 		MinPriority:    opt.MinPriority,
 		HasMinPriority: opt.HasMinPriority,
 		AppendOutput:   opt.AppendOutput,
-	})
+	}
+	rs, diags, err := rules.Compile(spec, ropt)
 	if err != nil {
 		return nil, diags, err
 	}
-	e := &Engine{opt: opt, st: st, binder: binder, rs: rs, matched: make([]*rules.CompiledRule, 0, 8), conts: conts}
+	e := &Engine{opt: opt, ropt: ropt, st: st, binder: binder, rs: rs, matched: make([]*rules.CompiledRule, 0, 8), conts: conts}
+	e.active.Store(rs)
 	if opt.Record != nil {
 		e.rec = &recorder{w: opt.Record}
 		if conts != nil {
@@ -129,8 +148,9 @@ func New(spec *rules.Spec, opt Options) (*Engine, []rules.Diagnostic, error) {
 // State returns the engine's state.
 func (e *Engine) State() *state.State { return e.st }
 
-// Ruleset returns the engine's rules.
-func (e *Engine) Ruleset() *rules.Ruleset { return e.rs }
+// Ruleset returns the engine's rules: those in effect at the last event
+// processed. It may be called from any goroutine.
+func (e *Engine) Ruleset() *rules.Ruleset { return e.active.Load() }
 
 // Bootstrap gives the state its starting point (a capture's metadata, or
 // /proc).
@@ -143,8 +163,12 @@ func (e *Engine) Bootstrap(b state.Bootstrap) {
 
 // Process applies ev to the state and tests it against the rules; emit is
 // called with each alert. It does not allocate when no rule matches.
+// Rules handed over by Swap take effect here, before the state update.
 func (e *Engine) Process(ev *event.Event, emit func(*alert.Alert)) {
 	e.counts.Events++
+	if p := e.next.Load(); p != nil {
+		e.take(p, ev)
+	}
 	t := ev.Type()
 	if int(t) < len(e.counts.EventsByType) {
 		e.counts.EventsByType[t]++
@@ -203,6 +227,13 @@ func (e *Engine) Counters() Counters {
 	c := e.counts
 	c.EventsByType = append([]uint64(nil), c.EventsByType...)
 	c.AlertsByRule = append([]uint64(nil), c.AlertsByRule...)
+	c.AlertsByName = make(map[string]uint64, len(e.retired)+len(c.AlertsByRule))
+	for name, n := range e.retired {
+		c.AlertsByName[name] = n
+	}
+	for i, r := range e.rs.Rules() {
+		c.AlertsByName[r.Name] += c.AlertsByRule[i]
+	}
 	c.State = e.st.Stats()
 	if e.conts != nil {
 		c.ContainerWaits, c.ContainerLate = e.conts.waits, e.conts.late
