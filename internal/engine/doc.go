@@ -10,4 +10,10 @@
 // the runtime goes into the state as it arrives, and an event that rules
 // test waits for it a bounded time. Options.Record receives everything the
 // engine processed, so that a recording replays to the same alerts.
+//
+// Rules can be replaced while the engine runs (reload.go): Prepare
+// compiles them aside, Swap or Reload hands them over, and the goroutine
+// that runs the engine switches between two events, keeping the state.
+// Reload also widens a live capture's kernel filter before the switch and
+// narrows it after.
 package engine
