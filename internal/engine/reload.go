@@ -89,7 +89,22 @@ func (p *Pending) settle(at uint64, superseded bool) {
 // the engine runs. Diagnostics are the compiler's; the error is non-nil
 // when a rule does not compile, and then nothing changes.
 func (e *Engine) Prepare(spec *rules.Spec) (*Pending, []rules.Diagnostic, error) {
-	rs, diags, err := rules.Compile(spec, e.ropt)
+	return e.prepare(spec, e.ropt)
+}
+
+// PrepareWith is Prepare with the rule options of opt instead of those
+// the engine was made with (a reloaded configuration): Matching,
+// MinPriority, HasMinPriority and AppendOutput. Its other fields are
+// ignored; the catalog and the state stay the engine's.
+func (e *Engine) PrepareWith(spec *rules.Spec, opt Options) (*Pending, []rules.Diagnostic, error) {
+	ropt := e.ropt
+	ropt.Matching, ropt.MinPriority, ropt.HasMinPriority = opt.Matching, opt.MinPriority, opt.HasMinPriority
+	ropt.AppendOutput = opt.AppendOutput
+	return e.prepare(spec, ropt)
+}
+
+func (e *Engine) prepare(spec *rules.Spec, ropt rules.Options) (*Pending, []rules.Diagnostic, error) {
+	rs, diags, err := rules.Compile(spec, ropt)
 	if err != nil {
 		return nil, diags, fmt.Errorf("prepare rules: %w", err)
 	}

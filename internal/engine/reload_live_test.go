@@ -60,6 +60,9 @@ func (s *markSource) waitSaw(t *testing.T, tag, typ string) {
 	t.Fatalf("no %s event with %q within 15 s", typ, tag)
 }
 
+// A capture is a live filter for Reload.
+var _ engine.Filter = (*capture.Capture)(nil)
+
 // A live reload changes the kernel filter with the rules: a system call
 // type only the new rules need is filtered out before the reload and
 // arrives, and alerts, after it; one only the old rules needed is

@@ -348,3 +348,41 @@ func TestPrepareUpstreamWhileRunning(t *testing.T) {
 		t.Errorf("%d events of %d; %d rule counts for %d rules", c.Events, src.delivered.Load(), len(c.AlertsByRule), len(p.Ruleset().Rules()))
 	}
 }
+
+// PrepareWith compiles with a reloaded configuration's rule options: the
+// minimum priority and the appended output change with the rules.
+func TestPrepareWith(t *testing.T) {
+	events, meta := curlEvents(t)
+	eng, _, err := engine.New(spec(t, rulesB), engine.Options{Matching: rules.MatchAll})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng.Bootstrap(engine.CaptureBootstrap(meta))
+	if _, _, err := eng.PrepareWith(spec(t, rulesB), engine.Options{AppendOutput: "%nosuch.field"}); !errors.Is(err, rules.ErrAppendOutput) {
+		t.Errorf("bad appended output: %v", err)
+	}
+	p, _, err := eng.PrepareWith(spec(t, rulesB), engine.Options{
+		MinPriority:    alert.PriorityWarning,
+		HasMinPriority: true,
+		AppendOutput:   "tid=%thread.tid",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := eng.Swap(p); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	for i := range events {
+		eng.Process(&events[i], func(a *alert.Alert) {
+			got[a.Rule]++
+			if !strings.Contains(a.Output, " tid=") {
+				t.Errorf("output %q without the appended format", a.Output)
+			}
+		})
+	}
+	// Only the warning is severe enough.
+	if p.Ruleset().Active() != 1 || len(got) != 1 || got["B curl reads"] == 0 {
+		t.Errorf("%d rules active, alerts %v; want B curl reads alone", p.Ruleset().Active(), got)
+	}
+}
