@@ -46,10 +46,17 @@
 //     warning).
 //   - config_files: a directory contributes its *.yaml and *.yml files
 //     (Falco: every regular file); an entry that does not exist is warned
-//     about (Falco: skipped silently).
+//     about (Falco: skipped silently). Relative paths are relative to the
+//     working directory, as in Falco (and so are those of rules_files).
+//   - --set on a key the files do not have starts from nothing, not from
+//     the default (as Falco's -o): --set append_output[0].extra_output=x
+//     makes a list of that one entry, without Falco's default
+//     suggested_output entry.
 //   - ${NAME} is expanded once: the value of a variable is not scanned
-//     again for ${...} (Falco's loop rescans it). --set values are not
-//     expanded (as Falco's -o): the shell has done that already.
+//     again for ${...} (Falco's loop rescans it), and a lone $ does not end
+//     the expansion of the rest of the value (in Falco it does: "$5 and
+//     ${X}" keeps its ${X}). --set values are not expanded (as Falco's -o):
+//     the shell has done that already.
 //   - Duplicate keys in a mapping are an error.
 //   - Durations (metrics.interval, ...) take Prometheus's form (1h30m,
 //     500ms, 2d) as Falco's metrics.interval does, or Go's (1.5s).
