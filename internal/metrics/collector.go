@@ -273,6 +273,7 @@ func (c *Collector) collectOutputs(e emitter, outs []OutputCounters) {
 		e.counter(c.d.outSent, o.Sent, o.Name)
 		e.counter(c.d.outDropped, o.Dropped, o.Name)
 		e.counter(c.d.outFailed, o.Failed, o.Name)
+		e.counter(c.d.outAbandoned, o.Abandoned, o.Name)
 		e.gauge(c.d.outQueued, float64(o.Queued), o.Name)
 		e.gauge(c.d.outCapacity, float64(o.Capacity), o.Name)
 	}

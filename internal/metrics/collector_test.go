@@ -56,7 +56,7 @@ func fullSnapshot() Snapshot {
 		Alerts: 12,
 		Outputs: []OutputCounters{
 			{Name: "stdout", Sent: 12, Queued: 0, Capacity: 1000},
-			{Name: "http", Sent: 8, Dropped: 3, Failed: 1, Queued: 4, Capacity: 16},
+			{Name: "http", Sent: 8, Dropped: 3, Failed: 1, Abandoned: 2, Queued: 4, Capacity: 16},
 		},
 		Reloads:     ReloadCounters{OK: 2, Failed: 1, Last: testReload},
 		RulesFiles:  []FileDigest{{Name: "/etc/peregrine/rules.d/falco_rules.yaml", SHA256: "aa11"}},
@@ -258,6 +258,7 @@ func TestScrape(t *testing.T) {
 		{"peregrine_output_sent_total", []sample{{counter, pairs("output", "http"), 8}, {counter, pairs("output", "stdout"), 12}}},
 		{"peregrine_output_dropped_total", []sample{{counter, pairs("output", "http"), 3}, {counter, pairs("output", "stdout"), 0}}},
 		{"peregrine_output_failed_total", []sample{{counter, pairs("output", "http"), 1}, {counter, pairs("output", "stdout"), 0}}},
+		{"peregrine_output_abandoned_total", []sample{{counter, pairs("output", "http"), 2}, {counter, pairs("output", "stdout"), 0}}},
 		{"peregrine_output_queue_length", []sample{{gauge, pairs("output", "http"), 4}, {gauge, pairs("output", "stdout"), 0}}},
 		{"peregrine_output_queue_capacity", []sample{{gauge, pairs("output", "http"), 16}, {gauge, pairs("output", "stdout"), 1000}}},
 		{"peregrine_reloads_total", []sample{{counter, pairs("result", "failed"), 1}, {counter, pairs("result", "ok"), 2}}},

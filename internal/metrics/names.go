@@ -34,6 +34,7 @@ type descs struct {
 	contWaits, contLate               *prometheus.Desc
 	rulesLoaded, alerts               *prometheus.Desc
 	outSent, outDropped, outFailed    *prometheus.Desc
+	outAbandoned                      *prometheus.Desc
 	outQueued, outCapacity            *prometheus.Desc
 	reloads                           *prometheus.Desc
 }
@@ -104,6 +105,7 @@ func newDescs() descs {
 		outSent:        ours("peregrine_output_sent_total", "Alerts an output delivered.", "output"),
 		outDropped:     ours("peregrine_output_dropped_total", "Alerts an output dropped because its queue was full.", "output"),
 		outFailed:      ours("peregrine_output_failed_total", "Alerts an output gave up on after its retries.", "output"),
+		outAbandoned:   ours("peregrine_output_abandoned_total", "Alerts still queued or being written when the outputs closed and ran out of time.", "output"),
 		outQueued:      ours("peregrine_output_queue_length", "Alerts waiting in an output's queue.", "output"),
 		outCapacity:    ours("peregrine_output_queue_capacity", "Capacity of an output's queue (0: unbounded).", "output"),
 		reloads:        ours("peregrine_reloads_total", "Hot reloads of rules and configuration, by result (ok or failed).", "result"),

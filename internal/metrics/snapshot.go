@@ -86,12 +86,15 @@ type RuleMatches struct {
 
 // OutputCounters are one sink's counters.
 type OutputCounters struct {
-	Name     string // the sink, e.g. "stdout", "file", "http"
-	Sent     uint64 // alerts delivered
-	Dropped  uint64 // alerts dropped because the sink's queue was full
-	Failed   uint64 // alerts the sink gave up on after its retries
-	Queued   int    // alerts waiting in the queue now
-	Capacity int    // the queue's capacity (0: unbounded)
+	Name    string // the sink, e.g. "stdout", "file", "http"
+	Sent    uint64 // alerts delivered
+	Dropped uint64 // alerts dropped because the sink's queue was full
+	Failed  uint64 // alerts the sink gave up on after its retries
+	// Abandoned are alerts still queued, or being written, when the
+	// outputs were closed and ran out of time.
+	Abandoned uint64
+	Queued    int // alerts waiting in the queue now
+	Capacity  int // the queue's capacity (0: unbounded)
 }
 
 // ReloadCounters count hot reloads of rules and configuration.
