@@ -149,9 +149,23 @@ func TestLiveReloadFilter(t *testing.T) {
 			src.saw(tag("before"), "mkdirat"), src.saw(tag("chmod1"), "fchmodat"))
 	}
 
+	// The switch waits for the first event after the widening, and this
+	// host may be quiet: keep it busy with opens until then.
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
+	busy := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case <-busy:
+				return
+			case <-time.After(5 * time.Millisecond):
+				os.Open(filepath.Join(dir, "busy"))
+			}
+		}
+	}()
 	at, err := eng.Reload(ctx, p, capt)
+	close(busy)
 	if err != nil {
 		t.Fatal(err)
 	}
