@@ -3,6 +3,7 @@ package rules
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 
 	"peregrine/internal/alert"
@@ -52,6 +53,32 @@ type Options struct {
 	// output of every rule (Falco's append_output extra_output): its
 	// fields go into the message and into the alert's fields.
 	AppendOutput string
+	// Appends are more output formats, each added (after AppendOutput,
+	// in order) to the rules it selects: Falco's append_output entries
+	// with a match.
+	Appends []Append
+}
+
+// Append is an output format added to the output of the rules it
+// selects. Every condition given must hold; none selects every rule.
+type Append struct {
+	Source string   // the rule's source
+	Tags   []string // all of them tags of the rule
+	Rule   string   // the rule's name
+	Output string   // the format added, after a space
+}
+
+// selects reports whether a adds its output to r.
+func (a *Append) selects(r *Rule) bool {
+	if (a.Source != "" && a.Source != r.Source) || (a.Rule != "" && a.Rule != r.Name) {
+		return false
+	}
+	for _, t := range a.Tags {
+		if !slices.Contains(r.Tags, t) {
+			return false
+		}
+	}
+	return true
 }
 
 // ErrAppendOutput is wrapped by the error of [Compile] when
@@ -95,6 +122,12 @@ func Compile(spec *Spec, opt Options) (*Ruleset, []Diagnostic, error) {
 		c.checks = checkCompiler{cat: opt.Catalog, source: opt.Source, binder: opt.Binder}
 		if _, err := c.format(opt.AppendOutput); err != nil {
 			return nil, nil, fmt.Errorf("%w %q: %v", ErrAppendOutput, opt.AppendOutput, err)
+		}
+	}
+	for _, a := range opt.Appends {
+		c.checks = checkCompiler{cat: opt.Catalog, source: opt.Source, binder: opt.Binder}
+		if _, err := c.format(a.Output); err != nil {
+			return nil, nil, fmt.Errorf("%w %q: %v", ErrAppendOutput, a.Output, err)
 		}
 	}
 	rs := c.source(opt)

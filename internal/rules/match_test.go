@@ -226,6 +226,27 @@ func TestSharedChecksFollowEvents(t *testing.T) {
 
 // TestAppendOutput adds the same text to every rule's output: to the
 // message and, a field used twice appearing once, to the fields.
+// Appends add their output to the rules they select, after AppendOutput.
+func TestAppends(t *testing.T) {
+	rs, src := compileText(t, matchRules, rules.Options{Matching: rules.MatchAll, AppendOutput: "a=%proc.pid", Appends: []rules.Append{
+		{Tags: []string{"shell", "container"}, Output: "b=1"},
+		{Rule: "Any shell", Output: "c=2"},
+		{Source: "k8s_audit", Output: "d=3"},
+		{Tags: []string{"shell", "nosuchtag"}, Output: "e=4"},
+		{Source: "syscall", Output: "f=5"},
+	}})
+	src.cur = &synthEvent{typ: 293, comm: "bash", pcomm: "runc", ancestors: []string{"runc"}, cmdline: "bash", container: "3ad8c2f1e9b0", pid: 77}
+	m := rs.Match(293, nil)
+	if len(m) != 2 {
+		t.Fatalf("matches %v", names(m))
+	}
+	for i, suffix := range []string{" a=77 b=1 f=5", " a=77 c=2 f=5"} {
+		if a := m[i].Alert(time.Now(), "h"); !strings.HasSuffix(a.Message, suffix) || strings.Count(a.Message, " a=77") != 1 {
+			t.Errorf("rule %s: message %q, want it to end in %q", m[i].Name, a.Message, suffix)
+		}
+	}
+}
+
 func TestAppendOutput(t *testing.T) {
 	rs, src := compileText(t, matchRules, rules.Options{Matching: rules.MatchAll, AppendOutput: "container_id=%container.id pid=%proc.pid"})
 	src.cur = &synthEvent{typ: 293, comm: "bash", pcomm: "runc", ancestors: []string{"runc"}, cmdline: "bash", container: "3ad8c2f1e9b0", pid: 77}
@@ -246,6 +267,12 @@ func TestAppendOutput(t *testing.T) {
 	}
 	if b := m[1].Alert(time.Now(), "h"); !strings.HasSuffix(b.Message, " none=<NA> container_id=3ad8c2f1e9b0 pid=77") {
 		t.Errorf("message %q", b.Message)
+	}
+	for _, bad := range []string{"x=%proc.nam", "x=%"} {
+		_, _, err := rules.Compile(&rules.Spec{}, rules.Options{Appends: []rules.Append{{Output: bad}}})
+		if !errors.Is(err, rules.ErrAppendOutput) || !strings.Contains(err.Error(), bad) {
+			t.Errorf("Appends %q: error %v", bad, err)
+		}
 	}
 	for _, bad := range []string{"x=%proc.nam", "x=%"} {
 		_, _, err := rules.Compile(&rules.Spec{}, rules.Options{AppendOutput: bad})

@@ -33,10 +33,22 @@ const notAvailable = "<NA>"
 // Compile, cannot make a valid output invalid.
 func (c *compiler) output(r *Rule) (*format, error) {
 	f, err := c.format(r.Output)
-	if err != nil || c.opt.AppendOutput == "" {
+	if err != nil {
 		return f, err
 	}
-	return c.format(r.Output + " " + c.opt.AppendOutput)
+	text := r.Output
+	if c.opt.AppendOutput != "" {
+		text += " " + c.opt.AppendOutput
+	}
+	for i := range c.opt.Appends {
+		if a := &c.opt.Appends[i]; a.selects(r) && a.Output != "" {
+			text += " " + a.Output
+		}
+	}
+	if text == r.Output {
+		return f, nil
+	}
+	return c.format(text)
 }
 
 // format compiles an output format.
