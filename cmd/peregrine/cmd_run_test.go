@@ -1,11 +1,9 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -58,48 +56,43 @@ type liveCmd struct {
 	cmd    *exec.Cmd
 	stdout syncBuffer
 	stderr syncBuffer
-	ready  chan struct{}
-	gone   chan struct{} // standard error ended: the process is exiting
+	waited chan error // the result of the command's only Wait
 }
 
 // startPeregrine starts peregrine with args and waits until it says it
-// is watching (its first line on standard error after the start-up).
+// is watching (ready, on standard error, after the start-up).
 func startPeregrine(t *testing.T, ready string, args ...string) *liveCmd {
 	t.Helper()
-	lc := &liveCmd{cmd: exec.Command(os.Args[0], args...), ready: make(chan struct{}), gone: make(chan struct{})}
+	lc := &liveCmd{cmd: exec.Command(os.Args[0], args...), waited: make(chan error, 1)}
 	lc.cmd.Env = append(os.Environ(), "PEREGRINE_TEST_AS_MAIN=1")
 	lc.cmd.Stdout = &lc.stdout
-	errPipe, err := lc.cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
+	lc.cmd.Stderr = &lc.stderr // Wait returns once all of it is copied
 	if err := lc.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	go func() {
-		sc := bufio.NewScanner(errPipe)
-		once := false
-		for sc.Scan() {
-			lc.stderr.WriteString(sc.Text() + "\n")
-			if !once && strings.Contains(sc.Text(), ready) {
-				once = true
-				close(lc.ready)
-			}
-		}
-		io.Copy(io.Discard, errPipe)
-		close(lc.gone)
-	}()
-	t.Cleanup(func() { lc.cmd.Process.Kill(); lc.cmd.Wait() })
-	select {
-	case <-lc.ready:
-	case <-lc.gone:
+	go func() { lc.waited <- lc.cmd.Wait() }()
+	t.Cleanup(func() {
 		select {
-		case <-lc.ready: // it said it, then ended
+		case <-lc.waited:
 		default:
-			t.Fatalf("peregrine %v ended before saying %q: %s", args, ready, lc.stderr.String())
+			lc.cmd.Process.Kill()
+			<-lc.waited
 		}
-	case <-time.After(60 * time.Second):
-		t.Fatalf("peregrine %v did not say %q: %s", args, ready, lc.stderr.String())
+	})
+	deadline := time.Now().Add(60 * time.Second)
+	for !strings.Contains(lc.stderr.String(), ready) {
+		select {
+		case err := <-lc.waited:
+			lc.waited <- err
+			if strings.Contains(lc.stderr.String(), ready) {
+				return lc // it said it, then ended
+			}
+			t.Fatalf("peregrine %v ended (%v) before saying %q: %s", args, err, ready, lc.stderr.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("peregrine %v did not say %q: %s", args, ready, lc.stderr.String())
+		}
 	}
 	return lc
 }
@@ -108,15 +101,22 @@ func startPeregrine(t *testing.T, ready string, args ...string) *liveCmd {
 func (lc *liveCmd) stop(t *testing.T) {
 	t.Helper()
 	lc.cmd.Process.Signal(syscall.SIGINT)
-	done := make(chan error, 1)
-	go func() { done <- lc.cmd.Wait() }()
 	select {
-	case err := <-done:
+	case err := <-lc.waited:
+		lc.waited <- err // for the cleanup
 		if err != nil {
 			t.Fatalf("peregrine %v: %v\n%s", lc.cmd.Args[1:], err, lc.stderr.String())
 		}
-	case <-time.After(30 * time.Second):
-		t.Fatalf("peregrine %v did not stop on SIGINT", lc.cmd.Args[1:])
+	case <-time.After(60 * time.Second):
+		// SIGQUIT: the Go runtime prints every goroutine on standard
+		// error, which says where it hangs.
+		lc.cmd.Process.Signal(syscall.SIGQUIT)
+		select {
+		case <-lc.waited:
+		case <-time.After(10 * time.Second):
+		}
+		lc.waited <- nil
+		t.Fatalf("peregrine %v did not stop within 60 s of SIGINT:\n%s", lc.cmd.Args[1:], lc.stderr.String())
 	}
 }
 
