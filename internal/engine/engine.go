@@ -40,6 +40,9 @@ type Options struct {
 	// AppendOutput is added to every rule's output (see
 	// rules.Options.AppendOutput); ContainerOutput is the usual choice.
 	AppendOutput string
+	// Appends add output to the rules each selects (see
+	// rules.Options.Appends).
+	Appends []rules.Append
 	// Record, when set, receives every event the engine processes, in
 	// order, and a container event each time the runtime's metadata for a
 	// container goes into the state, just before the event that needed
@@ -127,6 +130,7 @@ func New(spec *rules.Spec, opt Options) (*Engine, []rules.Diagnostic, error) {
 		MinPriority:    opt.MinPriority,
 		HasMinPriority: opt.HasMinPriority,
 		AppendOutput:   opt.AppendOutput,
+		Appends:        opt.Appends,
 	}
 	rs, diags, err := rules.Compile(spec, ropt)
 	if err != nil {

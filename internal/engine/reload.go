@@ -94,12 +94,13 @@ func (e *Engine) Prepare(spec *rules.Spec) (*Pending, []rules.Diagnostic, error)
 
 // PrepareWith is Prepare with the rule options of opt instead of those
 // the engine was made with (a reloaded configuration): Matching,
-// MinPriority, HasMinPriority and AppendOutput. Its other fields are
+// MinPriority, HasMinPriority, AppendOutput and Appends. Its other fields are
 // ignored; the catalog and the state stay the engine's.
 func (e *Engine) PrepareWith(spec *rules.Spec, opt Options) (*Pending, []rules.Diagnostic, error) {
 	ropt := e.ropt
 	ropt.Matching, ropt.MinPriority, ropt.HasMinPriority = opt.Matching, opt.MinPriority, opt.HasMinPriority
 	ropt.AppendOutput = opt.AppendOutput
+	ropt.Appends = opt.Appends
 	return e.prepare(spec, ropt)
 }
 
