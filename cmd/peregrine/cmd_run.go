@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -41,6 +40,7 @@ type runOptions struct {
 
 func newRunCmd() *cobra.Command {
 	o := runOptions{output: "text", priority: "debug", matching: "first", ringSize: capture.DefaultRingSize}
+	var af agentFlags
 	cmd := &cobra.Command{
 		Use:   "run [--rules PATH]... [-o text|json]",
 		Short: "Watch this host live and print alerts as rules match (needs root)",
@@ -78,18 +78,23 @@ standard error unless -q.
 			if o.output != "text" && o.output != "json" {
 				return usageError{fmt.Errorf("run: -o %q: want text or json", o.output)}
 			}
-			eo, err := engineOptions(o.priority, o.matching, o.appendOut)
+			cfg, err := loadConfig(af, cmd.ErrOrStderr())
 			if err != nil {
+				return err
+			}
+			if err := applyRunFlags(cmd, &o, cfg); err != nil {
 				return usageError{fmt.Errorf("run: %w", err)}
 			}
-			if err := checkCaptureFlags(o.ringSize, o.snaplen); err != nil {
+			if err := checkCaptureFlags(cfg.Peregrine.RingSize, cfg.Peregrine.Snaplen); err != nil {
 				return usageError{fmt.Errorf("run: %w", err)}
 			}
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
-			return runLive(ctx, cmd.OutOrStdout(), cmd.ErrOrStderr(), o, eo)
+			a := &agent{cmd: cmd, flags: af, opts: o, stdout: cmd.OutOrStdout(), stderr: cmd.ErrOrStderr()}
+			return a.run(ctx, cfg)
 		},
 	}
+	af.add(cmd)
 	f := cmd.Flags()
 	f.StringArrayVar(&o.rules, "rules", nil, "rule file or directory (repeatable)")
 	f.StringVarP(&o.output, "output", "o", o.output, "alert format: text or json")
@@ -204,90 +209,6 @@ func startCapture(opts capture.Options) (*capture.Capture, error) {
 type lateRecorder struct{ w *scap.Writer }
 
 func (r *lateRecorder) Write(e *event.Event) error { return r.w.Write(e) }
-
-func runLive(ctx context.Context, stdout, stderr io.Writer, o runOptions, eo engine.Options) (err error) {
-	spec, warnings, err := loadRules(o.rules, stderr, o.quiet)
-	if err != nil {
-		return err
-	}
-	if !o.noDocker {
-		cache, closeCache := dockerCache(ctx, o.dockerHost, stderr, o.quiet)
-		defer closeCache()
-		eo.Containers = cache
-	}
-	// The recording's header is the /proc scan, taken after the engine
-	// is built: the engine writes through rec, which gets its writer then.
-	var rec lateRecorder
-	if o.write != "" {
-		eo.Record = &rec
-	}
-	eng, cdiags, err := engine.New(spec, eo)
-	if err != nil {
-		return errors.Join(err, diagnosticsError(cdiags))
-	}
-	// Capture first, then scan /proc: a process that starts in between
-	// is in both, and the state takes the events' word for it.
-	capt, err := startCapture(capture.Options{Types: engine.Types(eng.Ruleset()), RingSize: o.ringSize, Snaplen: o.snaplen})
-	if err != nil {
-		return err
-	}
-	defer capt.Close()
-	snap, err := capture.TakeSnapshot(capture.SnapshotOptions{})
-	if err != nil {
-		return fmt.Errorf("scan /proc: %w", err)
-	}
-	eng.Bootstrap(engine.SnapshotBootstrap(snap))
-	if o.write != "" {
-		f, w, cerr := createCapture(o.write, engine.SnapshotMeta(snap), scap.WriterOptions{Gzip: o.compress, LegacyFDTypes: !o.fullFDTypes})
-		if cerr != nil {
-			return cerr
-		}
-		rec.w = w
-		defer func() {
-			if cerr := errors.Join(w.Close(), f.Close()); cerr != nil && err == nil {
-				err = fmt.Errorf("record to %s: %w", o.write, cerr)
-			}
-		}()
-	}
-	if !o.quiet {
-		fmt.Fprintf(stderr, "peregrine: watching %d processes (%d threads) with %d rules; %d rule warnings\n",
-			snap.Stats.Processes, snap.Stats.Threads, eng.Ruleset().Active(), warnings+len(cdiags))
-	}
-	out := bufio.NewWriterSize(stdout, 64<<10)
-	var line []byte
-	emit := func(a *alert.Alert) {
-		if o.output == "json" {
-			line = a.AppendJSON(line[:0], alert.DefaultJSON())
-		} else {
-			line = append(line[:0], a.Output...)
-		}
-		line = append(line, '\n')
-		out.Write(line)
-		out.Flush() // an alert is news: it does not wait in a buffer
-	}
-	go func() {
-		<-ctx.Done()
-		capt.Stop() // detach; Next drains what came before, then ends
-	}()
-	runErr := eng.Run(context.Background(), engine.LiveSource{C: capt}, emit)
-	out.Flush()
-	if !o.quiet {
-		writeLiveSummary(stderr, eng, capt.Stats())
-	}
-	if o.write != "" {
-		n, rerr := eng.Recorded()
-		if rerr != nil {
-			return fmt.Errorf("record to %s (%d events recorded, then the recording stopped): %w", o.write, n, rerr)
-		}
-		if !o.quiet {
-			fmt.Fprintf(stderr, "peregrine: recorded %d events to %s\n", n, o.write)
-		}
-	}
-	if runErr != nil && ctx.Err() == nil {
-		return runErr
-	}
-	return nil
-}
 
 // writeLiveSummary says what the run saw.
 func writeLiveSummary(w io.Writer, eng *engine.Engine, cs capture.Stats) {
