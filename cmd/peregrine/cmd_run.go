@@ -70,9 +70,26 @@ standard error unless -q.
 
 --rules as for replay: without it, the first of $PEREGRINE_RULES,
 /etc/peregrine/rules.d, /etc/falco/falco_rules.yaml and
-../shared/upstream-rules/falco_rules.yaml that exists.`,
+../shared/upstream-rules/falco_rules.yaml that exists.
+
+Configuration: -c FILE (default /etc/peregrine/peregrine.yaml when it exists)
+with Falco's keys (rules_files, priority, json_output, stdout_output, file_output,
+syslog_output, program_output, http_output, outputs_queue, append_output,
+webserver, metrics, log_level ...; every key is in deploy/peregrine.yaml), --set
+key=value on top, and the flags above on top of both. A configuration with any
+error does not start; "peregrine config validate" lists every problem.
+
+Each output has its own bounded queue: a slow or dead output never holds up
+detection; what it drops is counted (summary, /metrics) and reported as a
+"Peregrine internal: alerts dropped by outputs" alert.
+
+Signals: SIGHUP reloads the configuration and the rules (checked first: anything
+wrong keeps what runs, and the log says why; the rules switch between two events,
+the state is kept); so does a change of their files with watch_config_files.
+SIGUSR1 reopens the output file (log rotation) and restarts a kept-alive program.`,
 		Example: `  sudo peregrine run
-  sudo peregrine run --rules /etc/falco/falco_rules.yaml --rules my_rules.yaml -o json | tee alerts.jsonl`,
+  sudo peregrine run --rules /etc/falco/falco_rules.yaml --rules my_rules.yaml -o json | tee alerts.jsonl
+  sudo peregrine run -c /etc/peregrine/peregrine.yaml --set http_output.enabled=true --set http_output.url=http://sidekick:2801/`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if o.output != "text" && o.output != "json" {
