@@ -31,7 +31,7 @@ func TestConformance(t *testing.T) {
 				t.Errorf("received (-want +got):\n%s", diff)
 			}
 			st := o.Stats()[0]
-			if st.Sent != n || st.Lost() != 0 || st.Queued != 0 {
+			if st.Sent != n || st.Lost() != 0 || st.QueueLen != 0 {
 				t.Errorf("stats %+v, want %d sent and nothing lost", st, n)
 			}
 			leak()

@@ -160,7 +160,10 @@ func newStallSink(name string) *stallSink {
 func (s *stallSink) Name() string { return s.name }
 
 func (s *stallSink) Write(ctx context.Context, _ *alert.Alert) error {
-	s.entered <- struct{}{}
+	select {
+	case s.entered <- struct{}{}:
+	default:
+	}
 	select {
 	case <-s.release:
 		return nil

@@ -132,8 +132,8 @@ type SinkStats struct {
 	Dropped   uint64 // refused because the queue was full (or Outputs was closed)
 	Failed    uint64 // the sink could not deliver them (after its retries)
 	Abandoned uint64 // still queued, or being written, when Close ran out of time
-	Queued    int    // waiting in the queue now
-	Capacity  int    // the queue's capacity
+	QueueLen  int    // alerts waiting in the queue now
+	QueueCap  int    // the queue's capacity
 }
 
 // Lost returns the alerts that did not reach the sink.

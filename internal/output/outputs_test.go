@@ -69,7 +69,7 @@ func TestBackpressure(t *testing.T) {
 	}
 	st := o.Stats()
 	// One alert in the stalled Write, a full queue behind it, the rest dropped.
-	if got := st[0]; got.Dropped != n-capacity-1 || got.Queued != capacity || got.Sent != 0 {
+	if got := st[0]; got.Dropped != n-capacity-1 || got.QueueLen != capacity || got.Sent != 0 {
 		t.Errorf("stalled sink: %+v, want %d dropped and %d queued", got, n-capacity-1, capacity)
 	}
 	for _, s := range st[1:] {
@@ -86,7 +86,7 @@ func TestBackpressure(t *testing.T) {
 	}
 	end := o.Stats()
 	// The drop report found the stalled sink's queue full: dropped too.
-	if got := end[0]; got.Abandoned != capacity+1 || got.Dropped != n-capacity || got.Sent != 0 || got.Queued != 0 {
+	if got := end[0]; got.Abandoned != capacity+1 || got.Dropped != n-capacity || got.Sent != 0 || got.QueueLen != 0 {
 		t.Errorf("stalled sink at the end: %+v", got)
 	}
 	for _, s := range end[1:] {

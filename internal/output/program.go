@@ -21,8 +21,11 @@ type ProgramOptions struct {
 	Command string
 	Format  Format
 	// KeepAlive runs one process and feeds it every line, restarting it
-	// when it dies; otherwise each alert runs a process of its own, and
-	// an exit status other than 0 fails the alert.
+	// when it dies (a line that finds no reader is written again to the
+	// new process; lines left unread in the pipe by a process that exits
+	// are lost with it, counted as sent, as in Falco). Otherwise each
+	// alert runs a process of its own and waits for its end, and an exit
+	// status other than 0 fails the alert.
 	KeepAlive bool
 	// Stdout and Stderr receive the program's output (default: none,
 	// /dev/null).

@@ -68,7 +68,10 @@ func readLines(t *testing.T, path string) []string {
 func TestProgramRestart(t *testing.T) {
 	dir := t.TempDir()
 	out, starts := filepath.Join(dir, "out"), filepath.Join(dir, "starts")
-	s, err := NewProgram(ProgramOptions{Command: "echo started >> " + starts + "; read -r line; echo \"$line\" >> " + out,
+	// It closes its input before it writes the line, so that once the
+	// line is there, a new write finds no reader (EPIPE) rather than a
+	// pipe about to be dropped with what is in it.
+	s, err := NewProgram(ProgramOptions{Command: "echo started >> " + starts + "; read -r line; exec 0<&-; echo \"$line\" >> " + out,
 		KeepAlive: true, RestartDelay: time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
@@ -77,7 +80,7 @@ func TestProgramRestart(t *testing.T) {
 	const n = 5
 	for i := range n {
 		// One at a time: a line written to a program that is about to
-		// exit unread is lost with the pipe.
+		// exit without reading it is lost with the pipe.
 		o.Send(testAlert(i))
 		eventually(t, "the line", func() bool { b, _ := os.ReadFile(out); return strings.Count(string(b), "\n") == i+1 })
 	}

@@ -85,8 +85,8 @@ func (w *worker) stats() SinkStats {
 		Dropped:   w.dropped.Load(),
 		Failed:    w.failed.Load(),
 		Abandoned: w.abandoned.Load(),
-		Queued:    len(w.queue),
-		Capacity:  cap(w.queue),
+		QueueLen:  len(w.queue),
+		QueueCap:  cap(w.queue),
 	}
 }
 
