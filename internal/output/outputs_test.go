@@ -269,3 +269,37 @@ func TestNames(t *testing.T) {
 		t.Errorf("names (-want +got):\n%s", diff)
 	}
 }
+
+// TestConcurrentSendClose: senders on several goroutines race with Close;
+// nothing panics and every alert offered is in exactly one counter.
+func TestConcurrentSendClose(t *testing.T) {
+	leak := noLeak(t)
+	const senders, each = 4, 2000
+	var out syncBuffer
+	stall := newStallSink("stall")
+	o := New(Options{QueueCapacity: 64, DropReportInterval: time.Millisecond},
+		NewStdout(StdoutOptions{W: &out, Buffered: true}), &recordSink{name: "rec"}, stall)
+	var wg sync.WaitGroup
+	for g := range senders {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range each {
+				o.Send(testAlert(g*each + i))
+			}
+		}()
+	}
+	time.Sleep(time.Millisecond) // let some alerts through before Close
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	o.Close(ctx)
+	wg.Wait()
+	close(stall.release)
+	want := uint64(senders*each + o.rep.sent) // the drop reports are offered too
+	for _, s := range o.Stats() {
+		if total := s.Sent + s.Lost(); total != want || s.QueueLen != 0 {
+			t.Errorf("%s: %+v accounts for %d alerts, want %d (%d reports)", s.Name, s, total, want, o.rep.sent)
+		}
+	}
+	leak()
+}

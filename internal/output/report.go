@@ -20,6 +20,7 @@ type reporter struct {
 	mu    sync.Mutex
 	last  []reported // per worker
 	total uint64     // alerts lost by all sinks, reported so far
+	sent  int        // reports made
 }
 
 // reported is what a drop report covered of one sink.
@@ -77,6 +78,7 @@ func (o *Outputs) report() {
 		o.log.Warn("alerts lost by output", "output", l.name, "dropped", l.dropped, "failed", l.failed,
 			"dropped_total", l.totalDropped, "failed_total", l.totalFailed)
 	}
+	o.rep.sent++
 	o.send(o.dropAlert(time.Now(), lines, n), true)
 }
 
