@@ -132,7 +132,7 @@ func (a *agent) snapshot() metrics.Snapshot {
 	stats := a.outs.Stats()
 	a.outMu.RUnlock()
 	for _, o := range stats {
-		s.Outputs = append(s.Outputs, metrics.OutputCounters{Name: o.Name, Sent: o.Sent, Dropped: o.Dropped, Failed: o.Failed, Abandoned: o.Abandoned, Queued: o.Queued, Capacity: o.Capacity})
+		s.Outputs = append(s.Outputs, metrics.OutputCounters{Name: o.Name, Sent: o.Sent, Dropped: o.Dropped, Failed: o.Failed, Abandoned: o.Abandoned, Queued: o.QueueLen, Capacity: o.QueueCap})
 	}
 	a.reloads.mu.Lock()
 	s.Reloads = metrics.ReloadCounters{OK: a.reloads.ok, Failed: a.reloads.failed, Last: a.reloads.last}
