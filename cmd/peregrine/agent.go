@@ -223,12 +223,12 @@ func syslogOptions(c config.SyslogOutput, format output.Format) (output.SyslogOp
 		return so, fmt.Errorf("syslog_output.address %q: %w", c.Address, err)
 	}
 	switch u.Scheme {
-	case "unix":
+	case "unix", "unixgram": // config accepts both
 		so.Network, so.Address = "unixgram", u.Path
 	case "udp", "tcp":
 		so.Network, so.Address = u.Scheme, u.Host
 	default:
-		return so, fmt.Errorf("syslog_output.address %q: want unix://, udp:// or tcp://", c.Address)
+		return so, fmt.Errorf("syslog_output.address %q: want unix://, unixgram://, udp:// or tcp://", c.Address)
 	}
 	return so, nil
 }

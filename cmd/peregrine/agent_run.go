@@ -75,6 +75,11 @@ func (a *agent) emit(al *alert.Alert) {
 func (a *agent) run(ctx context.Context, cfg *config.Config) (err error) {
 	a.start = time.Now()
 	a.cfg = cfg
+	// SIGHUP and SIGUSR1 end a process that does not catch them: caught
+	// from the start, those that come during the start-up wait in sigs.
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, syscall.SIGHUP, syscall.SIGUSR1)
+	defer signal.Stop(sigs)
 	log, logCloser, err := logging.Open(logOptions(cfg, a.stderr))
 	if err != nil {
 		return usageError{fmt.Errorf("run: log_syslog: %w", err)}
@@ -162,9 +167,6 @@ func (a *agent) run(ctx context.Context, cfg *config.Config) (err error) {
 
 	// SIGHUP (and, with watch_config_files, a changed file) reloads the
 	// configuration and the rules; SIGUSR1 reopens the output files.
-	sigs := make(chan os.Signal, 4)
-	signal.Notify(sigs, syscall.SIGHUP, syscall.SIGUSR1)
-	defer signal.Stop(sigs)
 	bg, stopBG := context.WithCancel(ctx)
 	defer stopBG()
 	reload := make(chan string, 1)
