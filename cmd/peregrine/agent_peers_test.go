@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"encoding/json"
 	"io"
+	"math"
 	"net"
 	"net/http"
 	"os"
@@ -361,4 +362,68 @@ func outputSummaries(stderr string) map[string]sinkSummary {
 		out[m[1]] = sinkSummary{sent: n(2), dropped: n(3), failed: n(4), abandoned: n(5)}
 	}
 	return out
+}
+
+// metricCheck is what a /metrics sample must show: the samples of the
+// family name whose labels include labels, summed, between min and max
+// (found with every label; max < min: absent).
+type metricCheck struct {
+	name     string
+	labels   map[string]string
+	min, max float64
+}
+
+// atLeast and exactly make metricChecks.
+func atLeast(name string, labels map[string]string, min float64) metricCheck {
+	return metricCheck{name, labels, min, math.Inf(1)}
+}
+
+func exactly(name string, labels map[string]string, v float64) metricCheck {
+	return metricCheck{name, labels, v, v}
+}
+
+func absent(name string, labels map[string]string) metricCheck {
+	return metricCheck{name, labels, 1, 0}
+}
+
+func (c metricCheck) holds(fams map[string]*dto.MetricFamily) (float64, bool) {
+	v, found := metricValue(fams, c.name, c.labels)
+	if c.max < c.min {
+		return v, !found
+	}
+	return v, found && v >= c.min && v <= c.max
+}
+
+// checkMetrics scrapes url until every check holds, within agentDeadline,
+// then reports those that do not. Before each scrape it opens busy (a
+// file no rule of the test alerts on): the engine copies its counters
+// for a scrape between two events, so the counters of an idle engine
+// can lag behind what it did.
+func checkMetrics(t *testing.T, url, busy string, checks ...metricCheck) {
+	t.Helper()
+	deadline := time.Now().Add(agentDeadline)
+	for {
+		if err := os.WriteFile(busy, nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		fams := scrape(t, url)
+		ok := true
+		for _, c := range checks {
+			if _, h := c.holds(fams); !h {
+				ok = false
+			}
+		}
+		if ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			for _, c := range checks {
+				if v, h := c.holds(fams); !h {
+					t.Errorf("%s: %s%v is %v, want %v to %v (none when max < min)", url, c.name, c.labels, v, c.min, c.max)
+				}
+			}
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
