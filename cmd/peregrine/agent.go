@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/url"
+	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -139,6 +140,25 @@ func unsupportedNotes(cfg *config.Config) []string {
 			notes = append(notes, fmt.Sprintf("append_output[%d].extra_fields is not supported yet (use extra_output); ignored", i))
 		}
 	}
+	def := config.Default()
+	for _, u := range []struct {
+		key       string
+		set       bool
+		otherwise string
+	}{
+		{"time_format_iso_8601", cfg.TimeFormatISO8601, "times in text alerts stay local"},
+		{"output_timeout", cfg.OutputTimeout != def.OutputTimeout, "each output has its own queue and timeouts"},
+		{"http_output.echo", cfg.HTTPOutput.Echo, "the receiver's answers are not printed"},
+		{"http_output.max_consecutive_timeouts", cfg.HTTPOutput.MaxConsecutiveTimeouts != def.HTTPOutput.MaxConsecutiveTimeouts, "every alert is retried with backoff"},
+		{"metrics.interval", cfg.Metrics.Interval != def.Metrics.Interval, "metrics are served on /metrics, read when scraped"},
+		{"metrics.output_file", cfg.Metrics.OutputFile != "", "metrics are served on /metrics only"},
+		{"metrics.convert_memory_to_mb", cfg.Metrics.ConvertMemoryToMB != def.Metrics.ConvertMemoryToMB, "memory is in bytes"},
+		{"metrics.include_empty_values", cfg.Metrics.IncludeEmptyValues != def.Metrics.IncludeEmptyValues, "zero counters are always included"},
+	} {
+		if u.set {
+			notes = append(notes, fmt.Sprintf("%s is not supported yet (%s); ignored", u.key, u.otherwise))
+		}
+	}
 	if cfg.Metrics.Enabled && cfg.Metrics.OutputRule {
 		notes = append(notes, "metrics.output_rule (metrics as periodic alerts) is not supported yet; metrics are served on /metrics only")
 	}
@@ -191,7 +211,7 @@ func buildOutputs(cfg *config.Config, stdout io.Writer, log *slog.Logger) (*outp
 		add(output.NewHTTP(output.HTTPOptions{
 			URL: c.URL, Format: format, UserAgent: c.UserAgent, Headers: c.CustomHeaders,
 			Timeout: c.Timeout, Compress: c.CompressUploads, NoKeepAlive: !c.KeepAlive,
-			TLS: output.TLSOptions{Insecure: c.Insecure, CACert: c.CACert, CABundle: c.CABundle, CAPath: c.CAPath,
+			TLS: output.TLSOptions{Insecure: c.Insecure, CACert: c.CACert, CABundle: c.CABundle, CAPath: caPath(c.CAPath),
 				MTLS: c.MTLS, ClientCert: c.ClientCert, ClientKey: c.ClientKey},
 		}))
 	}
@@ -231,4 +251,16 @@ func syslogOptions(c config.SyslogOutput, format output.Format) (output.SyslogOp
 		return so, fmt.Errorf("syslog_output.address %q: want unix://, unixgram://, udp:// or tcp://", c.Address)
 	}
 	return so, nil
+}
+
+// caPath is http_output.ca_path, left out when it is the default and
+// the directory does not exist (an image FROM scratch has no
+// /etc/ssl/certs): a path the user gave must exist.
+func caPath(p string) string {
+	if p == config.Default().HTTPOutput.CAPath {
+		if _, err := os.Stat(p); err != nil {
+			return ""
+		}
+	}
+	return p
 }

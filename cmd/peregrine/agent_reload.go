@@ -12,6 +12,8 @@ import (
 	"slices"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"peregrine/internal/config"
 	"peregrine/internal/output"
 	"peregrine/internal/server"
@@ -119,7 +121,25 @@ func (a *agent) reload(ctx context.Context, why string) error {
 			return err
 		}
 	}
+	// The switch waits for an event stamped after the kernel filter was
+	// widened; a quiet host may send none for a long time, so the agent
+	// makes one: close(-1), an event the state always asks for, which
+	// fails at once and changes nothing.
+	nudged := make(chan struct{})
+	go func() {
+		t := time.NewTicker(100 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-nudged:
+				return
+			case <-t.C:
+				unix.Close(-1)
+			}
+		}
+	}()
 	at, err := a.eng.Reload(ctx, p, a.capt)
+	close(nudged)
 	if err != nil {
 		if outs != nil {
 			closeSoon(outs, a.log, "outputs of a refused reload")

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -21,7 +22,6 @@ import (
 	"peregrine/internal/logging"
 	"peregrine/internal/output"
 	"peregrine/internal/scap"
-	"peregrine/internal/server"
 )
 
 // outputsCloseTimeout bounds how long the outputs may take to deliver
@@ -37,9 +37,10 @@ type agent struct {
 	stdout, stderr io.Writer
 	log            *slog.Logger
 
-	eng   *engine.Engine
-	capt  *capture.Capture
-	start time.Time
+	eng      *engine.Engine
+	capt     *capture.Capture
+	start    time.Time
+	watching atomic.Bool // the engine runs on the live capture: /healthz
 
 	outMu    sync.RWMutex // held for reading while an alert is sent
 	outs     *output.Outputs
@@ -168,19 +169,25 @@ func (a *agent) run(ctx context.Context, cfg *config.Config) (err error) {
 	// SIGHUP (and, with watch_config_files, a changed file) reloads the
 	// configuration and the rules; SIGUSR1 reopens the output files.
 	bg, stopBG := context.WithCancel(ctx)
-	defer stopBG()
+	var wg sync.WaitGroup
+	defer func() { stopBG(); wg.Wait() }()
 	reload := make(chan string, 1)
-	go a.signals(bg, sigs, reload, srv)
-	go a.reloadLoop(bg, reload, srv)
+	wg.Go(func() { a.signals(bg, sigs, reload) })
+	wg.Go(func() { a.reloadLoop(bg, reload, srv) })
 	if cfg.WatchConfigFiles {
-		go a.watch(bg, reload)
+		wg.Go(func() { a.watch(bg, reload) })
 	}
 	go func() {
 		<-ctx.Done()
 		capt.Stop() // detach; Next drains what came before, then ends
 	}()
+	a.watching.Store(true)
 	runErr := eng.Run(context.Background(), engine.LiveSource{C: capt}, a.emit)
+	a.watching.Store(false)
+	// A reload in progress ends (its context does) before the outputs
+	// close, so none it built is left open.
 	stopBG()
+	wg.Wait()
 	if !a.opts.quiet {
 		writeLiveSummary(a.stderr, eng, capt.Stats())
 	}
@@ -251,7 +258,7 @@ func rulePaths(paths []string, stderr io.Writer, quiet bool) ([]string, error) {
 }
 
 // signals serves SIGHUP (reload) and SIGUSR1 (reopen the output files).
-func (a *agent) signals(ctx context.Context, sigs <-chan os.Signal, reload chan<- string, srv *server.Server) {
+func (a *agent) signals(ctx context.Context, sigs <-chan os.Signal, reload chan<- string) {
 	for {
 		select {
 		case <-ctx.Done():

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -34,7 +35,13 @@ func (a *agent) startServer(cfg *config.Config) (*server.Server, error) {
 		Port:        ws.ListenPort,
 		HealthzPath: ws.K8sHealthzEndpoint,
 		Versions:    a.versions,
-		Log:         a.log,
+		Health: func() error {
+			if !a.watching.Load() {
+				return errors.New("not watching: the capture is starting or has stopped")
+			}
+			return nil
+		},
+		Log: a.log,
 	}
 	if ws.SSLEnabled {
 		sc.TLS = server.TLS{Enabled: true, CertFile: ws.SSLCertificate}
