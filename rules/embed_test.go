@@ -1,0 +1,72 @@
+package defaultrules_test
+
+import (
+	"io/fs"
+	"strings"
+	"testing"
+
+	defaultrules "peregrine/rules"
+
+	"peregrine/internal/field"
+	"peregrine/internal/rules"
+	"peregrine/internal/rules/loader"
+)
+
+// TestEmbeddedRulesLoad loads the embedded files as `peregrine run` will and
+// checks they compile without a warning and hold the rules other tests
+// and users rely on by name.
+func TestEmbeddedRulesLoad(t *testing.T) {
+	names := defaultrules.Names()
+	if len(names) == 0 {
+		t.Fatal("no embedded rule files")
+	}
+	var files []loader.File
+	for _, n := range names {
+		if !strings.HasSuffix(n, ".yaml") {
+			t.Errorf("embedded file %s is not a rule file", n)
+		}
+		data, err := fs.ReadFile(defaultrules.FS(), n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, loader.File{Name: n, Data: data})
+	}
+	var l loader.Loader
+	spec, diags, err := l.LoadFiles(files...)
+	if err != nil {
+		t.Fatalf("load: %v (%v)", err, diags)
+	}
+	more, err := rules.Validate(spec, field.Default())
+	if err != nil {
+		t.Fatalf("validate: %v", err)
+	}
+	for _, d := range append(diags, more...) {
+		t.Errorf("diagnostic: %v", d)
+	}
+	have := map[string]bool{}
+	for _, r := range spec.Rules {
+		have[r.Name] = true
+		if !hasTag(r.Tags, "T1496") {
+			t.Errorf("rule %q: no MITRE technique tag", r.Name)
+		}
+	}
+	for _, want := range []string{
+		"Crypto miner launched",
+		"Outbound connection to crypto mining pool port",
+		"Stratum mining protocol sent",
+		"MSR module loaded for mining",
+	} {
+		if !have[want] {
+			t.Errorf("rule %q missing", want)
+		}
+	}
+}
+
+func hasTag(tags []string, tag string) bool {
+	for _, t := range tags {
+		if t == tag {
+			return true
+		}
+	}
+	return false
+}
