@@ -24,7 +24,7 @@ unchanged). PATH is a rule file or a directory, whose .yaml and .yml files are r
 in lexicographic order; several PATHs are read in the order given, as Falco reads
 its rules_files.`,
 	}
-	cmd.AddCommand(newRulesValidateCmd(), newRulesListCmd())
+	cmd.AddCommand(newRulesValidateCmd(), newRulesListCmd(), newRulesTestCmd())
 	return cmd
 }
 
