@@ -120,4 +120,3 @@ func loadTestRules(paths []string) (*rules.Spec, error) {
 	}
 	return spec, nil
 }
-
