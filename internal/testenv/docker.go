@@ -96,8 +96,8 @@ func (d *DockerEnv) run(stdin []byte, args ...string) (string, error) {
 // each of its applets in /bin (sh, cat, ls, sleep, nc ...), the usual
 // empty directories, a root user in /etc/passwd and /etc/group, and
 // files (absolute path -> content; mode 0755 for content that starts with
-// "#!", else 0644). It is made with "docker import" the first time and
-// found by its content-derived tag after that. Its default command is
+// "#!" or is an ELF program, else 0644). It is made with "docker import"
+// the first time and found by its content-derived tag after that. Its default command is
 // /bin/sh. The test skips (fails under [Strict]) without a static busybox.
 func (d *DockerEnv) Image(t testing.TB, name string, files map[string]string) string {
 	t.Helper()
@@ -209,7 +209,7 @@ func rootFS(busybox []byte, applets []string, files map[string]string) []fsEntry
 	add(fsEntry{path: "/etc/group", mode: 0o644, data: []byte("root:x:0:\nnogroup:x:65534:\n")})
 	for p, content := range files {
 		mode := int64(0o644)
-		if strings.HasPrefix(content, "#!") {
+		if strings.HasPrefix(content, "#!") || strings.HasPrefix(content, "\x7fELF") {
 			mode = 0o755
 		}
 		add(fsEntry{path: path.Clean("/" + p), mode: mode, data: []byte(content)})
