@@ -15,6 +15,7 @@ import (
 	"peregrine/internal/rules"
 	"peregrine/internal/rules/loader"
 	"peregrine/internal/scap"
+	"peregrine/internal/testenv"
 )
 
 // testRules are two small rules: one on execve, one on connect.
@@ -309,5 +310,32 @@ func TestCaptureCase(t *testing.T) {
 	}
 	if results[1].Pass || !strings.Contains(results[1].Error, "nope.scap") {
 		t.Errorf("missing capture: %+v", results[1])
+	}
+}
+
+// TestRealCaptureCase replays a capture recorded by sysdig, with Falco's
+// 2019 rules used by the engine's tests.
+func TestRealCaptureCase(t *testing.T) {
+	capture := testenv.Shared(t, "captures/falco_psp_write_tmp_test.scap")
+	spec, diags, err := loader.Load(filepath.Join("..", "engine", "testdata", "psp_2019.yaml"))
+	if err != nil {
+		t.Fatalf("load: %v %v", err, diags)
+	}
+	s := parse(t, `tests:
+- name: write below tmp
+  capture: `+capture+`
+  expect:
+    - {rule: Write below tmp, fields: {fd.name: /tmp/test, container.id: 697956520d89, user.name: root}}
+- name: wrong file
+  capture: `+capture+`
+  expect:
+    - {rule: Write below tmp, fields: {fd.name: /tmp/other}}
+`)
+	results := Run(spec, []*Suite{s})
+	if !results[0].Pass {
+		t.Errorf("real capture: %+v", results[0])
+	}
+	if r := results[1]; r.Pass || len(r.Missing) != 1 || r.Missing[0].Why != `fd.name = "/tmp/test", want "/tmp/other"` || len(r.Extra) != 1 {
+		t.Errorf("wrong file: %+v", r)
 	}
 }
