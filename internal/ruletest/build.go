@@ -126,7 +126,7 @@ func (eb *eventBuilder) build(spec *EventSpec, dst []*event.Event) ([]*event.Eve
 	if err != nil {
 		return dst, err
 	}
-	if hasFD && info.Flags&event.CreatesFD != 0 || spec.Type == "connect" {
+	if hasFD && (info.Flags&event.CreatesFD != 0 || spec.Type == "connect") {
 		eb.opened(spec.PID, fd)
 	}
 	return append(dst, ev), nil
