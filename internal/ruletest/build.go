@@ -54,10 +54,36 @@ type eventBuilder struct {
 	b     event.Builder
 }
 
-// aliases maps friendly keys to the libs parameter names they fill.
-var aliases = map[string]string{
-	"path": "name",
-	"file": "name",
+// aliases are friendly keys and the libs parameter names they fill.
+var aliases = [...]struct{ key, param string }{
+	{"path", "name"},
+	{"file", "name"},
+}
+
+// aliasTarget returns the parameter a friendly key fills, or "".
+func aliasTarget(key string) string {
+	for _, a := range aliases {
+		if a.key == key {
+			return a.param
+		}
+	}
+	return ""
+}
+
+// givenParam returns the value spec gives for parameter name, under its
+// own name or a friendly key.
+func givenParam(spec *EventSpec, name string) (ParamValue, bool) {
+	if v, ok := spec.Params[name]; ok {
+		return v, true
+	}
+	for _, a := range aliases {
+		if a.param == name {
+			if v, ok := spec.Params[a.key]; ok {
+				return v, true
+			}
+		}
+	}
+	return ParamValue{}, false
 }
 
 // build appends the events spec stands for to dst: usually one, two when a
@@ -83,7 +109,7 @@ func (eb *eventBuilder) build(spec *EventSpec, dst []*event.Event) ([]*event.Eve
 		if key == "ppid" { // the parent of a process the test did not list
 			continue
 		}
-		if info.ParamIndex(key) < 0 && info.ParamIndex(aliases[key]) < 0 {
+		if info.ParamIndex(key) < 0 && info.ParamIndex(aliasTarget(key)) < 0 {
 			return dst, fmt.Errorf("%s has no parameter %q (it has %s)", spec.Type, key, paramNames(info))
 		}
 	}
@@ -103,14 +129,7 @@ func (eb *eventBuilder) build(spec *EventSpec, dst []*event.Event) ([]*event.Eve
 	eb.b.Reset(t, eb.ts, spec.TID)
 	for i := range info.Params {
 		pi := &info.Params[i]
-		v, given := spec.Params[pi.Name]
-		if !given {
-			for alias, target := range aliases {
-				if target == pi.Name {
-					v, given = spec.Params[alias]
-				}
-			}
-		}
+		v, given := givenParam(spec, pi.Name)
 		if !given {
 			v, given = eb.defaultParam(spec, proc, pi.Name, exec)
 		}
@@ -126,7 +145,10 @@ func (eb *eventBuilder) build(spec *EventSpec, dst []*event.Event) ([]*event.Eve
 	if err != nil {
 		return dst, err
 	}
-	if hasFD && (info.Flags&event.CreatesFD != 0 || spec.Type == "connect") {
+	switch {
+	case hasFD && spec.Type == "close":
+		delete(eb.opens[spec.PID], fd)
+	case hasFD && (info.Flags&event.CreatesFD != 0 || spec.Type == "connect"):
 		eb.opened(spec.PID, fd)
 	}
 	return append(dst, ev), nil

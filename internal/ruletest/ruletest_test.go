@@ -146,6 +146,43 @@ func TestRunCase(t *testing.T) {
 	}
 }
 
+// TestSocketReopened checks that a connect after a close of its descriptor
+// gets a new socket, and that the path alias fills name.
+func TestSocketReopened(t *testing.T) {
+	spec := loadTestRules(t)
+	s := parse(t, `tests:
+- name: reconnect
+  processes: [{pid: 5, name: sh}]
+  events:
+    - {type: openat, pid: 5, fd: 3, path: /etc/hosts, flags: O_RDONLY}
+    - {type: close, pid: 5, fd: 3}
+    - {type: connect, pid: 5, fd: 3, tuple: "10.0.0.1:1000->10.0.0.2:4444"}
+  expect: [{rule: Port 4444 contacted, fields: {fd.sip: 10.0.0.2}}]
+`)
+	procs := map[int64]*Process{5: {PID: 5, Name: "sh"}}
+	eb := &eventBuilder{procs: procs, opens: map[int64]map[int64]bool{}, ts: baseTime}
+	var evs []*event.Event
+	for i := range s.Cases[0].Events {
+		var err error
+		if evs, err = eb.build(&s.Cases[0].Events[i], evs); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var types []string
+	for _, ev := range evs {
+		types = append(types, ev.Type().Name())
+	}
+	if d := cmp.Diff([]string{"openat", "close", "socket", "connect"}, types); d != "" {
+		t.Errorf("events (-want +got):\n%s", d)
+	}
+	if v, ok := evs[0].Value(evs[0].Type().Info().ParamIndex("name")); !ok || string(v.Str()) != "/etc/hosts" {
+		t.Errorf("openat name = %q", v.Str())
+	}
+	if res := RunCase(spec, s, &s.Cases[0]); !res.Pass {
+		t.Errorf("case: %+v", res)
+	}
+}
+
 func TestRunCaseErrors(t *testing.T) {
 	spec := loadTestRules(t)
 	tests := []struct {
