@@ -16,4 +16,8 @@
 // that runs the engine switches between two events, keeping the state.
 // Reload also widens a live capture's kernel filter before the switch and
 // narrows it after.
+//
+// Other goroutines (a metrics scrape) read the counters with Published
+// (published.go): the engine's goroutine publishes a copy between two
+// events, every 256 events and whenever a reader asks.
 package engine

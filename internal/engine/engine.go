@@ -59,9 +59,9 @@ const ContainerOutput = "container_id=%container.id container_name=%container.na
 // Engine evaluates a stream of system call events: each event updates the
 // state of the machine, then is tested against the rules that can match
 // its type, and every match becomes an alert. An Engine serves one stream
-// and is not safe for concurrent use, except for Ruleset and the hot
-// reload of rules (Prepare, Swap, Reload: see reload.go), which may be
-// called from other goroutines while it runs.
+// and is not safe for concurrent use, except for Ruleset, Published (see
+// published.go) and the hot reload of rules (Prepare, Swap, Reload: see
+// reload.go), which may be called from other goroutines while it runs.
 type Engine struct {
 	opt     Options
 	ropt    rules.Options // how rules compile, for New and Prepare
@@ -73,6 +73,8 @@ type Engine struct {
 	conts   *containers // nil without a container cache
 	rec     *recorder   // nil without Options.Record
 
+	signal   atomic.Uint32                 // signalRules | signalCounters: Process looks first
+	pub      published                     // counters for other goroutines
 	next     atomic.Pointer[Pending]       // rules swapped in, not yet taken
 	active   atomic.Pointer[rules.Ruleset] // rs, for other goroutines
 	reloadMu sync.Mutex                    // serialises Reload
@@ -146,6 +148,7 @@ func New(spec *rules.Spec, opt Options) (*Engine, []rules.Diagnostic, error) {
 	}
 	e.counts.EventsByType = make([]uint64, event.NumTypes())
 	e.counts.AlertsByRule = make([]uint64, len(rs.Rules()))
+	e.publishCounters()
 	return e, diags, nil
 }
 
@@ -163,16 +166,19 @@ func (e *Engine) Bootstrap(b state.Bootstrap) {
 	if e.opt.Hostname == "" && b.Machine != nil {
 		e.opt.Hostname = b.Machine.Hostname
 	}
+	e.publishCounters()
 }
 
 // Process applies ev to the state and tests it against the rules; emit is
 // called with each alert. It does not allocate when no rule matches.
 // Rules handed over by Swap take effect here, before the state update.
 func (e *Engine) Process(ev *event.Event, emit func(*alert.Alert)) {
-	e.counts.Events++
-	if p := e.next.Load(); p != nil {
-		e.take(p, ev)
+	// One atomic load: rules to take or a reader of the counters waiting
+	// (see between); every publishEvery events the counters go out anyway.
+	if s := e.signal.Load(); s != 0 || e.counts.Events%publishEvery == 0 {
+		e.between(s, ev)
 	}
+	e.counts.Events++
 	t := ev.Type()
 	if int(t) < len(e.counts.EventsByType) {
 		e.counts.EventsByType[t]++
@@ -226,18 +232,14 @@ func (e *Engine) hostname() string {
 	return e.opt.Hostname
 }
 
-// Counters returns the counters so far.
+// Counters returns the counters so far. It must be called from the
+// goroutine that runs the engine, or when nothing runs it; other
+// goroutines call [Engine.Published].
 func (e *Engine) Counters() Counters {
 	c := e.counts
 	c.EventsByType = append([]uint64(nil), c.EventsByType...)
 	c.AlertsByRule = append([]uint64(nil), c.AlertsByRule...)
-	c.AlertsByName = make(map[string]uint64, len(e.retired)+len(c.AlertsByRule))
-	for name, n := range e.retired {
-		c.AlertsByName[name] = n
-	}
-	for i, r := range e.rs.Rules() {
-		c.AlertsByName[r.Name] += c.AlertsByRule[i]
-	}
+	c.AlertsByName = alertsByName(e.rs.Rules(), c.AlertsByRule, e.retired)
 	c.State = e.st.Stats()
 	if e.conts != nil {
 		c.ContainerWaits, c.ContainerLate = e.conts.waits, e.conts.late
@@ -261,6 +263,8 @@ const checkEvery = 4096
 // internal: event drops", whenever it lost events since the last one, at
 // most every ten seconds, and at the end.
 func (e *Engine) Run(ctx context.Context, src Source, emit func(*alert.Alert)) error {
+	e.startPublishing()
+	defer e.stopPublishing() // after the last drop check
 	var drops *dropMonitor
 	if ds, ok := src.(DropSource); ok {
 		drops = &dropMonitor{src: ds, now: time.Now}

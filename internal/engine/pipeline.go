@@ -86,6 +86,8 @@ func (b *batch) add(ev *event.Event) {
 
 // runPipelined is RunCapture on two goroutines (see above).
 func (e *Engine) runPipelined(ctx context.Context, src CaptureSource, emit func(*alert.Alert)) error {
+	e.startPublishing()
+	defer e.stopPublishing()
 	full := make(chan *batch, batchesLive)
 	free := make(chan *batch, batchesLive)
 	for range batchesLive {

@@ -19,7 +19,8 @@ import (
 // rule set, the events before the switch by the old one and the rest by
 // the new one, and the state (threads, descriptors, containers) carries
 // on as if nothing happened. The only cost on the event path is one atomic
-// load per event.
+// load per event, of a word that also carries the requests of readers of
+// the counters (see published.go).
 
 // ErrSuperseded is returned by [Pending.Wait] when a later Swap replaced
 // the rules before the engine took them, or when Reload withdrew them.
@@ -153,10 +154,27 @@ func (e *Engine) publish(p *Pending) {
 	if old := e.next.Swap(p); old != nil {
 		old.settle(0, true)
 	}
+	e.signal.Or(signalRules) // after the store: the engine's goroutine sees p
+}
+
+// takeNext takes the rules waiting in e.next, if any, before ev. It runs
+// on the engine's goroutine when signalRules is up, and lowers it once
+// nothing waits: the flag goes down before e.next is read again, so a
+// Swap that slips in between is seen either here or at the next event.
+func (e *Engine) takeNext(ev *event.Event) {
+	p := e.next.Load()
+	if p == nil {
+		e.signal.And(^signalRules)
+		if p = e.next.Load(); p == nil {
+			return
+		}
+		e.signal.Or(signalRules)
+	}
+	e.take(p, ev)
 }
 
 // take puts p in effect if ev may be its first event. It runs on the
-// engine's goroutine, at the start of Process.
+// engine's goroutine, at the start of Process, before ev is counted.
 func (e *Engine) take(p *Pending, ev *event.Event) {
 	if p.notBefore != 0 && ev.Timestamp() < p.notBefore {
 		return
@@ -188,7 +206,7 @@ func (e *Engine) take(p *Pending, ev *event.Event) {
 	e.counts.AlertsByRule = p.counts
 	e.counts.Reloads++
 	e.active.Store(p.rs)
-	p.settle(e.counts.Events, false)
+	p.settle(e.counts.Events+1, false) // ev's number, once counted
 }
 
 // Filter is the kernel-side event filter of a live source, as a
