@@ -143,5 +143,6 @@ func WriteJSON(w io.Writer, results []Result, cov []Coverage) error {
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
 	return enc.Encode(Report{Summary: Summarize(results), Results: results, Coverage: cov})
 }
