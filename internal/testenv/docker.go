@@ -97,8 +97,9 @@ func (d *DockerEnv) run(stdin []byte, args ...string) (string, error) {
 // empty directories, a root user in /etc/passwd and /etc/group, and
 // files (absolute path -> content; mode 0755 for content that starts with
 // "#!" or is an ELF program, else 0644). It is made with "docker import"
-// the first time and found by its content-derived tag after that. Its default command is
-// /bin/sh. The test skips (fails under [Strict]) without a static busybox.
+// the first time and found by its content-derived tag after that. Its
+// default command is /bin/sh. The test skips (fails under [Strict])
+// without a static busybox.
 func (d *DockerEnv) Image(t testing.TB, name string, files map[string]string) string {
 	t.Helper()
 	if !validImageName(name) {
