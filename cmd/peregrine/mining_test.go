@@ -140,7 +140,8 @@ func loginData(wallet string) string {
 // busybox container with no network but its own loopback, each started
 // by docker exec, while the agent watches with container metadata: the
 // three miner alerts name the container (id, name, image), the miner and
-// its connection; the pool raises none. A run in which the agent dropped
+// its connection; the pool raises none; a modprobe msr in the container
+// raises the MSR alert twice (command line, finit_module call). A run in which the agent dropped
 // events is run again.
 func TestMiningInContainer(t *testing.T) {
 	testenv.Root(t)
@@ -153,6 +154,7 @@ func TestMiningInContainer(t *testing.T) {
 	image := d.Image(t, "miner", map[string]string{
 		"/usr/local/bin/xmrig":        string(bin),
 		"/usr/local/bin/stratum-pool": string(bin),
+		"/sbin/modprobe":              string(bin),
 	})
 	name := fmt.Sprintf("peregrine-miner-%d", os.Getpid())
 	id := d.Run(t, []string{"--name", name}, image, "sleep", "600")
@@ -186,8 +188,15 @@ func TestMiningInContainer(t *testing.T) {
 			t.Fatalf("the pool in the container saw no full session: %s", poolOut.String())
 		}
 
+		// XMRig's MSR tweak, refused by the kernel.
+		mod, err := d.Command(ctx, "exec", id, "modprobe", "msr", "allow_writes=on").CombinedOutput()
+		if err == nil || !strings.Contains(string(mod), "finit_module") {
+			t.Fatalf("modprobe msr in the container: want a refused finit_module, got %v: %s", err, mod)
+		}
+
 		waitForAlerts(t, live, func(all []miningAlert) bool {
-			return len(alertsOf(all, ruleMinerLaunched, "container.id", cid)) > 0 &&
+			return len(alertsOf(all, ruleMSR, "container.id", cid)) == 2 &&
+				len(alertsOf(all, ruleMinerLaunched, "container.id", cid)) > 0 &&
 				len(alertsOf(all, rulePoolPort, "container.id", cid)) > 0 &&
 				len(alertsOf(all, ruleStratumSent, "container.id", cid)) == 4
 		})
@@ -207,7 +216,12 @@ func TestMiningInContainer(t *testing.T) {
 			{"launch", ruleMinerLaunched, "container.id", cid, 1, inContainer(nil)},
 			{"pool port", rulePoolPort, "container.id", cid, 1, inContainer(conn)},
 			{"stratum", ruleStratumSent, "container.id", cid, 4, inContainer(conn)},
-			{"msr", ruleMSR, "container.id", cid, 0, nil},
+			// One alert for modprobe's command line, one for its
+			// finit_module call; none for the miner or the pool.
+			{"msr", ruleMSR, "container.id", cid, 2, map[string]string{
+				"container.id": cid, "container.name": name, "proc.name": "modprobe", "proc.cmdline": "modprobe msr allow_writes=on",
+			}},
+			{"msr module call", ruleMSR, "evt.type", "finit_module", 1, map[string]string{"container.id": cid}},
 			{"the pool", "", "proc.name", "stratum-pool", 0, nil},
 		})
 	})
