@@ -27,7 +27,6 @@ import (
 // at+2, it signals on paused and waits for resume: an engine with nothing
 // to do.
 type pausedSource struct {
-	t       *testing.T
 	data    []byte
 	src     *scap.Source
 	n       int
