@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -77,8 +78,8 @@ func escapeRules(t *testing.T) []string {
 // TestRulesContainerLive performs, while `peregrine run` watches with
 // container metadata: a docker exec -t shell, a container reading the
 // Docker socket bind-mounted into it, a container copying a program into
-// its writable layer and running it, and chmod u+s of a file on the
-// host; ordinary counterparts of each (an image program, a plain chmod,
+// its writable layer and running it, a host program connecting to a Unix
+// socket named containerd.sock, and chmod u+s of a file on the host; ordinary counterparts of each (an image program, a plain chmod,
 // a shell without a terminal) must not raise the same rules. A run is
 // repeated only when the agent dropped events.
 func TestRulesContainerLive(t *testing.T) {
@@ -97,6 +98,27 @@ func TestRulesContainerLive(t *testing.T) {
 	inCtr := map[string]string{"container.id": cid, "container.name": name, "container.image.repository": repo}
 	suid := filepath.Join(dir, "rootshell")
 	plain := filepath.Join(dir, "script.sh")
+	// A Unix socket at a runtime socket's name, for a connection from
+	// this test's own process (not a runtime client) on the host.
+	api := filepath.Join(dir, "api", "containerd.sock")
+	if err := os.Mkdir(filepath.Dir(api), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("unix", api)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	self := strconv.Itoa(os.Getpid())
 	for _, f := range []string{suid, plain} {
 		if err := os.WriteFile(f, []byte("#!/bin/sh\n"), 0o755); err != nil {
 			t.Fatal(err)
@@ -113,6 +135,11 @@ func TestRulesContainerLive(t *testing.T) {
 		d.Exec(t, id, "sh", "-c", "mkdir -p /tmp/d && cp /bin/busybox /tmp/d/true && /tmp/d/true")
 		d.Exec(t, id, "cat", "/var/run/docker.sock")
 		d.Exec(t, id, "ls", "/")
+		c, err := net.Dial("unix", api)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Close()
 		for _, c := range [][]string{{"u+s", suid}, {"0700", plain}} {
 			if out, err := exec.Command("chmod", c...).CombinedOutput(); err != nil {
 				t.Fatalf("chmod %v: %v: %s", c, err, out)
@@ -124,6 +151,7 @@ func TestRulesContainerLive(t *testing.T) {
 			{rule: ruleContainerShell, key: "container.id", value: cid, count: 1, want: withField(inCtr, "proc.tty", "0"), tags: []string{"execution"}},
 			{rule: ruleContainerDrift, key: "container.id", value: cid, count: 1, want: withField(inCtr, "proc.exepath", "/tmp/d/true"), tags: []string{"execution", "T1610"}},
 			{rule: ruleRuntimeSocket, key: "container.id", value: cid, count: 1, want: withField(inCtr, "fd.name", "/var/run/docker.sock"), tags: []string{"container_escape", "T1611"}},
+			{rule: ruleRuntimeSocket, key: "proc.pid", value: self, count: 1, want: map[string]string{"evt.type": "connect", "container.id": "host"}, tags: []string{"container_escape", "T1611"}},
 			{rule: ruleSetuidBit, key: "evt.arg.filename", value: suid, count: 1, want: map[string]string{"proc.name": "chmod", "container.id": "host"}, tags: []string{"privilege_escalation", "T1548.001"}},
 			{rule: ruleSetuidBit, key: "evt.arg.filename", value: plain, count: 0},
 		}
