@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"os"
@@ -22,10 +23,11 @@ const (
 	ruleContainerShell    = "Shell started in container"
 	ruleRuntimeSocket     = "Container runtime socket accessed"
 	ruleSetuidBit         = "Setuid or setgid bit set"
+	ruleModuleLoad        = "Kernel module load attempt"
 )
 
 // escapeRuleNames are the rules a scenario counts alerts of.
-var escapeRuleNames = []string{ruleContainerDrift, ruleContainerTTYShell, ruleContainerShell, ruleRuntimeSocket, ruleSetuidBit}
+var escapeRuleNames = []string{ruleContainerDrift, ruleContainerTTYShell, ruleContainerShell, ruleRuntimeSocket, ruleSetuidBit, ruleModuleLoad}
 
 // escapeCheck is one expectation of a scenario: the alerts of rule whose
 // field key is value, how many (-1: at least one), the fields each has,
@@ -79,7 +81,8 @@ func escapeRules(t *testing.T) []string {
 // container metadata: a docker exec -t shell, a container reading the
 // Docker socket bind-mounted into it, a container copying a program into
 // its writable layer and running it, a host program connecting to a Unix
-// socket named containerd.sock, and chmod u+s of a file on the host; ordinary counterparts of each (an image program, a plain chmod,
+// socket named containerd.sock, insmod in the container (refused), and
+// chmod u+s of a file on the host; ordinary counterparts of each (an image program, a plain chmod,
 // a shell without a terminal) must not raise the same rules. A run is
 // repeated only when the agent dropped events.
 func TestRulesContainerLive(t *testing.T) {
@@ -135,6 +138,10 @@ func TestRulesContainerLive(t *testing.T) {
 		d.Exec(t, id, "sh", "-c", "mkdir -p /tmp/d && cp /bin/busybox /tmp/d/true && /tmp/d/true")
 		d.Exec(t, id, "cat", "/var/run/docker.sock")
 		d.Exec(t, id, "ls", "/")
+		// Not a module at all: the kernel refuses it, the attempt counts.
+		if out, err := d.Command(context.Background(), "exec", id, "insmod", "/etc/hostname").CombinedOutput(); err == nil {
+			t.Fatalf("insmod in the container succeeded: %s", out)
+		}
 		c, err := net.Dial("unix", api)
 		if err != nil {
 			t.Fatal(err)
@@ -152,6 +159,7 @@ func TestRulesContainerLive(t *testing.T) {
 			{rule: ruleContainerDrift, key: "container.id", value: cid, count: 1, want: withField(inCtr, "proc.exepath", "/tmp/d/true"), tags: []string{"execution", "T1610"}},
 			{rule: ruleRuntimeSocket, key: "container.id", value: cid, count: 1, want: withField(inCtr, "fd.name", "/var/run/docker.sock"), tags: []string{"container_escape", "T1611"}},
 			{rule: ruleRuntimeSocket, key: "proc.pid", value: self, count: 1, want: map[string]string{"evt.type": "connect", "container.id": "host"}, tags: []string{"container_escape", "T1611"}},
+			{rule: ruleModuleLoad, key: "container.id", value: cid, count: -1, want: withField(inCtr, "proc.name", "insmod"), tags: []string{"privilege_escalation", "T1547.006"}},
 			{rule: ruleSetuidBit, key: "evt.arg.filename", value: suid, count: 1, want: map[string]string{"proc.name": "chmod", "container.id": "host"}, tags: []string{"privilege_escalation", "T1548.001"}},
 			{rule: ruleSetuidBit, key: "evt.arg.filename", value: plain, count: 0},
 		}
@@ -180,8 +188,8 @@ func TestRulesContainerLive(t *testing.T) {
 		for _, rule := range escapeRuleNames {
 			n += len(alertsOf(all, rule, "container.id", cid))
 		}
-		if n != 4 {
-			r.problems = append(r.problems, fmt.Sprintf("%d alerts of the container, want 4", n))
+		if want := 4 + len(alertsOf(all, ruleModuleLoad, "container.id", cid)); n != want {
+			r.problems = append(r.problems, fmt.Sprintf("%d alerts of the container, want %d", n, want))
 		}
 		return r
 	})
