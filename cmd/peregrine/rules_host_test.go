@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"syscall"
 	"testing"
 
 	"peregrine/internal/testenv"
@@ -109,6 +110,19 @@ func hostRun(t *testing.T, name string, args ...string) string {
 	return strconv.Itoa(cmd.Process.Pid)
 }
 
+// hostSameDevice says whether two directories are on one file system.
+func hostSameDevice(t *testing.T, a, b string) bool {
+	t.Helper()
+	var sa, sb syscall.Stat_t
+	if err := syscall.Stat(a, &sa); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Stat(b, &sb); err != nil {
+		t.Fatal(err)
+	}
+	return sa.Dev == sb.Dev
+}
+
 // hostLookPath finds a program the scenario needs.
 func hostLookPath(t *testing.T, name string) string {
 	t.Helper()
@@ -123,7 +137,8 @@ func hostLookPath(t *testing.T, name string) string {
 // and defense evasion rules, then on the host: a copy of cat named collect
 // reads /etc/shadow (and /etc/hostname, which is no secret); a copy of
 // touch named dropper creates a file directly below /etc; a shell creates
-// a comment-only file in /etc/cron.d; a shell truncates a file under
+// a comment-only file in /etc/cron.d and mv moves another in from
+// /var/tmp; a shell truncates a file under
 // /var/log with "> file" and rm deletes it. Each raises its rule once,
 // with the program, its pid and the file, and the tags of its technique
 // and category; the cron file raises the cron rule only (not the /etc
@@ -145,8 +160,9 @@ func TestRulesHostLive(t *testing.T) {
 		tag := fmt.Sprintf("peregrine-test-%d-%d", os.Getpid(), attempt)
 		etcFile := filepath.Join("/etc", tag)
 		cronFile := filepath.Join("/etc/cron.d", tag)
+		movedCron := filepath.Join("/etc/cron.d", tag+"-moved")
 		logFile := filepath.Join("/var/log", tag+".log")
-		for _, f := range []string{etcFile, cronFile, logFile} {
+		for _, f := range []string{etcFile, cronFile, movedCron, logFile} {
 			t.Cleanup(func() { os.Remove(f) })
 		}
 		if _, err := os.Stat("/etc/cron.d"); err != nil {
@@ -154,6 +170,21 @@ func TestRulesHostLive(t *testing.T) {
 				t.Fatal(err)
 			}
 			t.Cleanup(func() { os.Remove("/etc/cron.d") })
+		}
+		// The job to move into cron.d waits next to /etc when it can, so
+		// that mv renames it; on another file system mv copies it.
+		staging, err := os.MkdirTemp("/var/tmp", "peregrine-test-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { os.RemoveAll(staging) })
+		staged := filepath.Join(staging, "job")
+		if err := os.WriteFile(staged, []byte("# peregrine rule test: no job\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		movedWant := map[string]string{"proc.name": "mv", "fs.path.source": staged, "fs.path.target": movedCron}
+		if !hostSameDevice(t, staging, "/etc/cron.d") {
+			movedWant = map[string]string{"proc.name": "mv", "fd.name": movedCron, "evt.type": "openat"}
 		}
 		// The log exists, with lines, before the agent watches.
 		if err := os.WriteFile(logFile, []byte("Nov 26 04:00:00 host sshd[1]: Accepted password for root\n"), 0o640); err != nil {
@@ -166,9 +197,10 @@ func TestRulesHostLive(t *testing.T) {
 		hostnamePid := hostRun(t, collect, "/etc/hostname")
 		etcPid := hostRun(t, dropper, etcFile)
 		cronPid := hostRun(t, sh, "-c", fmt.Sprintf("echo '# peregrine rule test: no job' > %s", cronFile))
+		mvPid := hostRun(t, hostLookPath(t, "mv"), staged, movedCron)
 		truncPid := hostRun(t, sh, "-c", ": > "+logFile)
 		rmPid := hostRun(t, rm, logFile)
-		for _, f := range []string{etcFile, cronFile} {
+		for _, f := range []string{etcFile, cronFile, movedCron} {
 			if err := os.Remove(f); err != nil {
 				t.Fatal(err)
 			}
@@ -178,6 +210,7 @@ func TestRulesHostLive(t *testing.T) {
 			return len(alertsOf(all, ruleShadowRead, "proc.pid", shadowPid)) > 0 &&
 				len(alertsOf(all, ruleEtcWrite, "proc.pid", etcPid)) > 0 &&
 				len(alertsOf(all, ruleCronJob, "proc.pid", cronPid)) > 0 &&
+				len(alertsOf(all, ruleCronJob, "proc.pid", mvPid)) > 0 &&
 				len(alertsOf(all, ruleLogCleared, "proc.pid", truncPid)) > 0 &&
 				len(alertsOf(all, ruleLogCleared, "proc.pid", rmPid)) > 0
 		})
@@ -205,6 +238,8 @@ func TestRulesHostLive(t *testing.T) {
 				"proc.name": "sh", "fd.name": cronFile, "evt.type": "openat",
 			}, []string{"T1053.003", "persistence"}},
 			{"cron only", "", "proc.pid", cronPid, 1, nil, nil},
+			{"cron moved in", ruleCronJob, "proc.pid", mvPid, 1, movedWant, []string{"T1053.003", "persistence"}},
+			{"cron moved in only", "", "proc.pid", mvPid, 1, nil, nil},
 			{"log truncated", ruleLogCleared, "proc.pid", truncPid, 1, map[string]string{
 				"proc.name": "sh", "fd.name": logFile, "evt.type": "openat",
 			}, []string{"T1070.002", "defense_evasion"}},
