@@ -24,7 +24,19 @@ const (
 	ruleRuntimeSocket     = "Container runtime socket accessed"
 	ruleSetuidBit         = "Setuid or setgid bit set"
 	ruleModuleLoad        = "Kernel module load attempt"
+	rulePtraceAttach      = "Ptrace attach to another process"
 )
+
+// escapePtraceScript attaches to the pid it is given, then detaches: a
+// PTRACE_ATTACH the rule reports and a PTRACE_DETACH it does not.
+const escapePtraceScript = `import ctypes, sys, time
+libc = ctypes.CDLL(None, use_errno=True)
+pid = int(sys.argv[1])
+if libc.ptrace(16, pid, None, None) != 0:  # PTRACE_ATTACH
+    sys.exit("attach: errno %d" % ctypes.get_errno())
+time.sleep(0.1)
+libc.ptrace(17, pid, None, None)  # PTRACE_DETACH
+`
 
 // escapeRuleNames are the rules a scenario counts alerts of.
 var escapeRuleNames = []string{ruleContainerDrift, ruleContainerTTYShell, ruleContainerShell, ruleRuntimeSocket, ruleSetuidBit, ruleModuleLoad}
@@ -81,13 +93,15 @@ func escapeRules(t *testing.T) []string {
 // container metadata: a docker exec -t shell, a container reading the
 // Docker socket bind-mounted into it, a container copying a program into
 // its writable layer and running it, a host program connecting to a Unix
-// socket named containerd.sock, insmod in the container (refused), and
+// socket named containerd.sock, python attaching to a process with ptrace
+// (then detaching), insmod in the container (refused), and
 // chmod u+s of a file on the host; ordinary counterparts of each (an image program, a plain chmod,
 // a shell without a terminal) must not raise the same rules. A run is
 // repeated only when the agent dropped events.
 func TestRulesContainerLive(t *testing.T) {
 	testenv.Root(t)
 	d := testenv.Docker(t)
+	python := testenv.Tool(t, "python3")
 	image := d.Image(t, "escape", nil)
 	repo, _, _ := strings.Cut(image, ":")
 	dir := t.TempDir()
@@ -142,6 +156,17 @@ func TestRulesContainerLive(t *testing.T) {
 		if out, err := d.Command(context.Background(), "exec", id, "insmod", "/etc/hostname").CombinedOutput(); err == nil {
 			t.Fatalf("insmod in the container succeeded: %s", out)
 		}
+		victim := exec.Command("sleep", "30")
+		if err := victim.Start(); err != nil {
+			t.Fatal(err)
+		}
+		tracer := exec.Command(python, "-c", escapePtraceScript, strconv.Itoa(victim.Process.Pid))
+		out, err := tracer.CombinedOutput()
+		victim.Process.Kill()
+		victim.Wait()
+		if err != nil {
+			t.Fatalf("ptrace attach: %v: %s", err, out)
+		}
 		c, err := net.Dial("unix", api)
 		if err != nil {
 			t.Fatal(err)
@@ -159,6 +184,7 @@ func TestRulesContainerLive(t *testing.T) {
 			{rule: ruleContainerDrift, key: "container.id", value: cid, count: 1, want: withField(inCtr, "proc.exepath", "/tmp/d/true"), tags: []string{"execution", "T1610"}},
 			{rule: ruleRuntimeSocket, key: "container.id", value: cid, count: 1, want: withField(inCtr, "fd.name", "/var/run/docker.sock"), tags: []string{"container_escape", "T1611"}},
 			{rule: ruleRuntimeSocket, key: "proc.pid", value: self, count: 1, want: map[string]string{"evt.type": "connect", "container.id": "host"}, tags: []string{"container_escape", "T1611"}},
+			{rule: rulePtraceAttach, key: "proc.pid", value: strconv.Itoa(tracer.Process.Pid), count: 1, want: map[string]string{"evt.arg.request": "PTRACE_ATTACH", "container.id": "host"}, tags: []string{"privilege_escalation", "T1055.008"}},
 			{rule: ruleModuleLoad, key: "container.id", value: cid, count: -1, want: withField(inCtr, "proc.name", "insmod"), tags: []string{"privilege_escalation", "T1547.006"}},
 			{rule: ruleSetuidBit, key: "evt.arg.filename", value: suid, count: 1, want: map[string]string{"proc.name": "chmod", "container.id": "host"}, tags: []string{"privilege_escalation", "T1548.001"}},
 			{rule: ruleSetuidBit, key: "evt.arg.filename", value: plain, count: 0},
