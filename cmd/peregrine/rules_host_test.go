@@ -138,13 +138,13 @@ func hostLookPath(t *testing.T, name string) string {
 // reads /etc/shadow (and /etc/hostname, which is no secret); a copy of
 // touch named dropper creates a file directly below /etc; a shell creates
 // a comment-only file in /etc/cron.d and mv moves another in from
-// /var/tmp; a shell truncates a file under
-// /var/log with "> file" and rm deletes it. Each raises its rule once,
-// with the program, its pid and the file, and the tags of its technique
-// and category; the cron file raises the cron rule only (not the /etc
-// rule), and the test process, which makes and removes the files, raises
-// nothing. The files are removed at the end. A run in which the agent
-// dropped events is run again.
+// /var/tmp; a shell truncates a file under /var/log with "> file" and rm
+// deletes it. Each raises its rule once, with the program, its pid and
+// the file, and the tags of its technique and category; the cron files
+// raise the cron rule only (not the /etc rule). A shell creating a new
+// log with "> file" clears nothing and raises nothing, nor does the test
+// process, which makes and removes the files (they are gone at the end).
+// A run in which the agent dropped events is run again.
 func TestRulesHostLive(t *testing.T) {
 	testenv.Root(t)
 	rules := hostRules(t)
@@ -162,7 +162,8 @@ func TestRulesHostLive(t *testing.T) {
 		cronFile := filepath.Join("/etc/cron.d", tag)
 		movedCron := filepath.Join("/etc/cron.d", tag+"-moved")
 		logFile := filepath.Join("/var/log", tag+".log")
-		for _, f := range []string{etcFile, cronFile, movedCron, logFile} {
+		newLog := filepath.Join("/var/log", tag+"-new.log")
+		for _, f := range []string{etcFile, cronFile, movedCron, logFile, newLog} {
 			t.Cleanup(func() { os.Remove(f) })
 		}
 		if _, err := os.Stat("/etc/cron.d"); err != nil {
@@ -200,6 +201,7 @@ func TestRulesHostLive(t *testing.T) {
 		mvPid := hostRun(t, hostLookPath(t, "mv"), staged, movedCron)
 		truncPid := hostRun(t, sh, "-c", ": > "+logFile)
 		rmPid := hostRun(t, rm, logFile)
+		newLogPid := hostRun(t, sh, "-c", ": > "+newLog)
 		for _, f := range []string{etcFile, cronFile, movedCron} {
 			if err := os.Remove(f); err != nil {
 				t.Fatal(err)
@@ -248,6 +250,7 @@ func TestRulesHostLive(t *testing.T) {
 				"proc.name": "rm", "fs.path.name": logFile, "evt.type": "unlinkat",
 			}, []string{"T1070.002", "defense_evasion"}},
 			{"log removed only", "", "proc.pid", rmPid, 1, nil, nil},
+			{"new log", "", "proc.pid", newLogPid, 0, nil, nil},
 			{"the test itself", "", "proc.pid", strconv.Itoa(os.Getpid()), 0, nil, nil},
 		} {
 			r.problems = append(r.problems, c.problems(all)...)
