@@ -2,7 +2,7 @@
 # Measures `peregrine replay` with Falco's stable, incubating and sandbox
 # rules on a capture of N real events (repeated), next to sysdig 0.29.3
 # evaluating a Falco-like filter (open, connect and execve checks) on the
-# same file, in the same run.
+# same file, in the same run; and with Peregrine's own rules (rules/).
 # Usage: bench/replay.sh [N]   (default 2000000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,6 +35,7 @@ report() {
 report "peregrine-replay(stable+incubating+sandbox)" "$tmp/peregrine" replay -r "$tmp/big.scap" \
   --rules "$rules/falco_rules.yaml" --rules "$rules/falco-incubating_rules.yaml" --rules "$rules/falco-sandbox_rules.yaml"
 report "peregrine-replay(stable)" "$tmp/peregrine" replay -r "$tmp/big.scap" --rules "$rules/falco_rules.yaml"
+report "peregrine-replay(peregrine-rules)" "$tmp/peregrine" replay -r "$tmp/big.scap" --rules rules/
 filter='(evt.type in (open,openat,openat2) and evt.dir=< and fd.name startswith /etc) or (evt.type=connect and evt.dir=< and fd.sport in (22,443,4444)) or (evt.type in (execve,execveat) and evt.dir=< and proc.name in (bash,sh,nc,ncat))'
 report "peregrine-events(falco-like-filter)" "$tmp/peregrine" events -r "$tmp/big.scap" -p '%evt.num' "$filter"
 if command -v sysdig > /dev/null; then
