@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"peregrine/internal/yamlnode"
 )
 
 // field is one key of a section: a leaf with its decoder, or a section
@@ -46,8 +48,8 @@ func (d *decoder) warnf(n *yaml.Node, format string, args ...any) {
 // section decodes the mapping n against fields. A null section keeps its
 // defaults.
 func (d *decoder) section(n *yaml.Node, path string, fields []field) {
-	n = resolve(n)
-	if isNull(n) {
+	n = yamlnode.Resolve(n)
+	if yamlnode.IsNull(n) {
 		return
 	}
 	if n.Kind != yaml.MappingNode {
@@ -55,7 +57,7 @@ func (d *decoder) section(n *yaml.Node, path string, fields []field) {
 		return
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := resolve(n.Content[i]), n.Content[i+1]
+		k, v := yamlnode.Resolve(n.Content[i]), n.Content[i+1]
 		if k == nil || k.Kind != yaml.ScalarNode {
 			d.errorf(n.Content[i], "%s: a key must be a name, not %s", path, kindName(k))
 			continue
@@ -66,10 +68,10 @@ func (d *decoder) section(n *yaml.Node, path string, fields []field) {
 			d.unknown(k, path, full, fields)
 			continue
 		}
-		if isNull(v) {
+		if yamlnode.IsNull(v) {
 			d.at[full] = d.orig.pos(k)
 		} else {
-			d.at[full] = d.orig.pos(resolve(v))
+			d.at[full] = d.orig.pos(yamlnode.Resolve(v))
 		}
 		d.cur = full
 		if f.sub != nil {
@@ -110,8 +112,8 @@ func (d *decoder) unknown(k *yaml.Node, path, full string, fields []field) {
 // scalar returns the text of the scalar v. ok is false when v is null
 // (the default stays) or not a scalar (reported, wanting what).
 func (d *decoder) scalar(path string, v *yaml.Node, what string) (string, bool) {
-	v = resolve(v)
-	if isNull(v) {
+	v = yamlnode.Resolve(v)
+	if yamlnode.IsNull(v) {
 		return "", false
 	}
 	if v.Kind != yaml.ScalarNode {
@@ -135,7 +137,7 @@ func boolean(p *bool) func(*decoder, string, *yaml.Node) {
 		case "false", "no", "off":
 			*p = false
 		default:
-			d.errorf(resolve(v), "%s: want true or false, got %q", path, s)
+			d.errorf(yamlnode.Resolve(v), "%s: want true or false, got %q", path, s)
 		}
 	}
 }
@@ -150,11 +152,11 @@ func integer(p *int, lo, hi int) func(*decoder, string, *yaml.Node) {
 		n, err := strconv.ParseInt(strings.ReplaceAll(s, "_", ""), 10, 64)
 		switch {
 		case err != nil:
-			d.errorf(resolve(v), "%s: want a whole number, got %q", path, s)
+			d.errorf(yamlnode.Resolve(v), "%s: want a whole number, got %q", path, s)
 		case n < 0 && lo == 0:
-			d.errorf(resolve(v), "%s: %d is negative", path, n)
+			d.errorf(yamlnode.Resolve(v), "%s: %d is negative", path, n)
 		case n < int64(lo) || n > int64(hi):
-			d.errorf(resolve(v), "%s: %d is out of range (%d to %d)", path, n, lo, hi)
+			d.errorf(yamlnode.Resolve(v), "%s: %d is out of range (%d to %d)", path, n, lo, hi)
 		default:
 			*p = int(n)
 		}
@@ -171,7 +173,7 @@ func text(p *string, check func(string) string) func(*decoder, string, *yaml.Nod
 		}
 		if check != nil {
 			if msg := check(s); msg != "" {
-				d.errorf(resolve(v), "%s: %s", path, msg)
+				d.errorf(yamlnode.Resolve(v), "%s: %s", path, msg)
 				return
 			}
 		}
@@ -195,8 +197,8 @@ func oneOf(p *string, names ...string) func(*decoder, string, *yaml.Node) {
 // (Falco reads rules_files: x as [x]).
 func textList(p *[]string) func(*decoder, string, *yaml.Node) {
 	return func(d *decoder, path string, v *yaml.Node) {
-		v = resolve(v)
-		if isNull(v) {
+		v = yamlnode.Resolve(v)
+		if yamlnode.IsNull(v) {
 			return
 		}
 		if v.Kind == yaml.ScalarNode {
@@ -212,7 +214,7 @@ func textList(p *[]string) func(*decoder, string, *yaml.Node) {
 		for i, item := range v.Content {
 			s, ok := d.scalar(fmt.Sprintf("%s[%d]", path, i), item, "a string")
 			if !ok {
-				bad = bad || !isNull(item)
+				bad = bad || !yamlnode.IsNull(item)
 				continue
 			}
 			out = append(out, s)
@@ -226,8 +228,8 @@ func textList(p *[]string) func(*decoder, string, *yaml.Node) {
 // textMap decodes a mapping of names to scalars.
 func textMap(p *map[string]string) func(*decoder, string, *yaml.Node) {
 	return func(d *decoder, path string, v *yaml.Node) {
-		v = resolve(v)
-		if isNull(v) {
+		v = yamlnode.Resolve(v)
+		if yamlnode.IsNull(v) {
 			return
 		}
 		if v.Kind != yaml.MappingNode {
@@ -236,13 +238,13 @@ func textMap(p *map[string]string) func(*decoder, string, *yaml.Node) {
 		}
 		out := make(map[string]string, len(v.Content)/2)
 		for i := 0; i+1 < len(v.Content); i += 2 {
-			k := resolve(v.Content[i])
+			k := yamlnode.Resolve(v.Content[i])
 			if k == nil || k.Kind != yaml.ScalarNode || k.Value == "" {
 				d.errorf(v.Content[i], "%s: a key must be a name, not %s", path, kindName(k))
 				continue
 			}
-			val := resolve(v.Content[i+1])
-			if isNull(val) {
+			val := yamlnode.Resolve(v.Content[i+1])
+			if yamlnode.IsNull(val) {
 				out[k.Value] = ""
 				continue
 			}
@@ -265,11 +267,11 @@ func duration(p *time.Duration, min time.Duration) func(*decoder, string, *yaml.
 		t, err := parseDuration(s)
 		switch {
 		case err != nil:
-			d.errorf(resolve(v), "%s: %v", path, err)
+			d.errorf(yamlnode.Resolve(v), "%s: %v", path, err)
 		case t < 0:
-			d.errorf(resolve(v), "%s: %s is negative", path, s)
+			d.errorf(yamlnode.Resolve(v), "%s: %s is negative", path, s)
 		case t < min:
-			d.errorf(resolve(v), "%s: %s is less than %s", path, s, min)
+			d.errorf(yamlnode.Resolve(v), "%s: %s is less than %s", path, s, min)
 		default:
 			*p = t
 		}
@@ -286,7 +288,7 @@ func millis(p *time.Duration) func(*decoder, string, *yaml.Node) {
 		}
 		if n, err := strconv.ParseInt(s, 10, 64); err == nil {
 			if n < 0 {
-				d.errorf(resolve(v), "%s: %d is negative", path, n)
+				d.errorf(yamlnode.Resolve(v), "%s: %d is negative", path, n)
 				return
 			}
 			*p = time.Duration(n) * time.Millisecond

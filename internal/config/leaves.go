@@ -7,6 +7,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"peregrine/internal/alert"
+	"peregrine/internal/yamlnode"
 )
 
 // maxQueueCapacity bounds outputs_queue.capacity: past it a queue is no
@@ -22,7 +23,7 @@ func priority(p *alert.Priority) func(*decoder, string, *yaml.Node) {
 		}
 		pr, err := alert.ParsePriority(s)
 		if err != nil {
-			d.errorf(resolve(v), "%s: %q is not a priority (emergency, alert, critical, error, warning, notice, informational, debug)", path, s)
+			d.errorf(yamlnode.Resolve(v), "%s: %q is not a priority (emergency, alert, critical, error, warning, notice, informational, debug)", path, s)
 			return
 		}
 		*p = pr
@@ -50,7 +51,7 @@ func logLevel(p *string) func(*decoder, string, *yaml.Node) {
 				return
 			}
 		}
-		d.errorf(resolve(v), "%s: %q is not a log level (%s)", path, s, strings.Join(logLevels, ", "))
+		d.errorf(yamlnode.Resolve(v), "%s: %q is not a log level (%s)", path, s, strings.Join(logLevels, ", "))
 	}
 }
 
@@ -62,7 +63,7 @@ func queueCapacity(p *int) func(*decoder, string, *yaml.Node) {
 		integer(&n, 0, maxQueueCapacity)(d, path, v)
 		switch {
 		case n == 0:
-			d.warnf(resolve(v), "%s: 0 means unbounded in Falco; Peregrine bounds every queue, to %d alerts", path, DefaultQueueCapacity)
+			d.warnf(yamlnode.Resolve(v), "%s: 0 means unbounded in Falco; Peregrine bounds every queue, to %d alerts", path, DefaultQueueCapacity)
 			*p = DefaultQueueCapacity
 		case n > 0:
 			*p = n
@@ -78,7 +79,7 @@ func ringSize(p *int) func(*decoder, string, *yaml.Node) {
 		switch {
 		case n < 0:
 		case n < 4096 || n&(n-1) != 0:
-			d.errorf(resolve(v), "%s: %d is not a power of two of at least 4096", path, n)
+			d.errorf(yamlnode.Resolve(v), "%s: %d is not a power of two of at least 4096", path, n)
 		default:
 			*p = n
 		}
@@ -94,10 +95,10 @@ func headers(p *map[string]string) func(*decoder, string, *yaml.Node) {
 		if m == nil {
 			return
 		}
-		v = resolve(v)
+		v = yamlnode.Resolve(v)
 		bad := false
 		for i := 0; i+1 < len(v.Content); i += 2 {
-			k := resolve(v.Content[i])
+			k := yamlnode.Resolve(v.Content[i])
 			if k == nil || k.Kind != yaml.ScalarNode {
 				continue
 			}
@@ -116,8 +117,8 @@ func headers(p *map[string]string) func(*decoder, string, *yaml.Node) {
 // optional match, extra_output, extra_fields and suggested_output.
 func appendOutputs(p *[]AppendOutput) func(*decoder, string, *yaml.Node) {
 	return func(d *decoder, path string, v *yaml.Node) {
-		v = resolve(v)
-		if isNull(v) {
+		v = yamlnode.Resolve(v)
+		if yamlnode.IsNull(v) {
 			return
 		}
 		if v.Kind != yaml.SequenceNode {
@@ -139,7 +140,7 @@ func appendOutputs(p *[]AppendOutput) func(*decoder, string, *yaml.Node) {
 				{name: "suggested_output", leaf: boolean(&a.SuggestedOutput)},
 			})
 			if a.Match.Rule != "" && len(a.Match.Tags) > 0 {
-				d.warnf(resolve(item), "%s: matches rule %q only, and only when it has every tag of %s", ipath, a.Match.Rule, strings.Join(a.Match.Tags, ", "))
+				d.warnf(yamlnode.Resolve(item), "%s: matches rule %q only, and only when it has every tag of %s", ipath, a.Match.Rule, strings.Join(a.Match.Tags, ", "))
 			}
 			out = append(out, a)
 		}
@@ -151,8 +152,8 @@ func appendOutputs(p *[]AppendOutput) func(*decoder, string, *yaml.Node) {
 // a name to an output format. A name may appear once.
 func extraFields(p *[]ExtraField) func(*decoder, string, *yaml.Node) {
 	return func(d *decoder, path string, v *yaml.Node) {
-		v = resolve(v)
-		if isNull(v) {
+		v = yamlnode.Resolve(v)
+		if yamlnode.IsNull(v) {
 			return
 		}
 		if v.Kind != yaml.SequenceNode {
@@ -163,20 +164,20 @@ func extraFields(p *[]ExtraField) func(*decoder, string, *yaml.Node) {
 		var out []ExtraField
 		for i, item := range v.Content {
 			ipath := fmt.Sprintf("%s[%d]", path, i)
-			item = resolve(item)
+			item = yamlnode.Resolve(item)
 			var f ExtraField
 			switch {
-			case item != nil && item.Kind == yaml.ScalarNode && !isNull(item):
+			case item != nil && item.Kind == yaml.ScalarNode && !yamlnode.IsNull(item):
 				f.Name = item.Value
 			case item != nil && item.Kind == yaml.MappingNode && len(item.Content) == 2:
-				k := resolve(item.Content[0])
+				k := yamlnode.Resolve(item.Content[0])
 				if k == nil || k.Kind != yaml.ScalarNode {
 					d.errorf(item, "%s: want a field name or name: format, got %s", ipath, kindName(item))
 					continue
 				}
 				fs, ok := d.scalar(joinPath(ipath, k.Value), item.Content[1], "an output format")
 				if !ok {
-					if isNull(item.Content[1]) {
+					if yamlnode.IsNull(item.Content[1]) {
 						d.errorf(k, "%s: the format of %q is empty", ipath, k.Value)
 					}
 					continue
@@ -205,8 +206,8 @@ func extraFields(p *[]ExtraField) func(*decoder, string, *yaml.Node) {
 // {path, strategy} mappings.
 func configFiles(p *[]ConfigFile) func(*decoder, string, *yaml.Node) {
 	return func(d *decoder, path string, v *yaml.Node) {
-		v = resolve(v)
-		if isNull(v) {
+		v = yamlnode.Resolve(v)
+		if yamlnode.IsNull(v) {
 			return
 		}
 		items := []*yaml.Node{v}
@@ -220,9 +221,9 @@ func configFiles(p *[]ConfigFile) func(*decoder, string, *yaml.Node) {
 				ipath = fmt.Sprintf("%s[%d]", path, i)
 			}
 			cf := ConfigFile{Strategy: StrategyAppend}
-			item = resolve(item)
+			item = yamlnode.Resolve(item)
 			switch {
-			case isNull(item):
+			case yamlnode.IsNull(item):
 				continue
 			case item.Kind == yaml.ScalarNode:
 				cf.Path = item.Value

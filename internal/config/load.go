@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"peregrine/internal/yamlnode"
 )
 
 // Load reads the configuration file at path, merges the files its
@@ -148,7 +150,7 @@ func (l *loader) include(root *yaml.Node, mainPath string) {
 	if idx < 0 {
 		return
 	}
-	list := resolve(root.Content[idx])
+	list := yamlnode.Resolve(root.Content[idx])
 	items := []*yaml.Node{list}
 	if list != nil && list.Kind == yaml.SequenceNode {
 		items = list.Content
@@ -163,7 +165,7 @@ func (l *loader) include(root *yaml.Node, mainPath string) {
 			continue
 		}
 		for _, cf := range cfs {
-			l.includePath(root, cf, mainPath, l.orig.pos(resolve(item)))
+			l.includePath(root, cf, mainPath, l.orig.pos(yamlnode.Resolve(item)))
 		}
 	}
 }
@@ -215,7 +217,7 @@ func (l *loader) includeFile(root *yaml.Node, path, strategy string) {
 	}
 	for i := 0; i+1 < len(inc.Content); i += 2 {
 		k, v := inc.Content[i], inc.Content[i+1]
-		rk := resolve(k)
+		rk := yamlnode.Resolve(k)
 		if rk == nil || rk.Kind != yaml.ScalarNode {
 			root.Content = append(root.Content, k, v) // decoding reports it
 			continue
@@ -230,9 +232,9 @@ func (l *loader) includeFile(root *yaml.Node, path, strategy string) {
 			root.Content = append(root.Content, k, v)
 		case strategy == StrategyAddOnly:
 		case strategy == StrategyAppend && isList(root.Content[at]) && isList(v):
-			old := resolve(root.Content[at])
+			old := yamlnode.Resolve(root.Content[at])
 			merged := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Line: old.Line, Column: old.Column}
-			merged.Content = append(append(merged.Content, old.Content...), resolve(v).Content...)
+			merged.Content = append(append(merged.Content, old.Content...), yamlnode.Resolve(v).Content...)
 			l.orig[merged] = l.orig[old]
 			root.Content[at] = merged
 		default:
@@ -242,6 +244,6 @@ func (l *loader) includeFile(root *yaml.Node, path, strategy string) {
 }
 
 func isList(n *yaml.Node) bool {
-	n = resolve(n)
+	n = yamlnode.Resolve(n)
 	return n != nil && n.Kind == yaml.SequenceNode
 }

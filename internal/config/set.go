@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"peregrine/internal/yamlnode"
 )
 
 // setOption is one parsed --set key=value.
@@ -117,7 +119,7 @@ func (o setOption) apply(root *yaml.Node, orig origins) error {
 		last := i == len(o.steps)-1
 		var slot **yaml.Node
 		if st.name != "" {
-			if isNull(cur) {
+			if yamlnode.IsNull(cur) {
 				*cur = yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: cur.Line, Column: cur.Column}
 			}
 			if cur.Kind != yaml.MappingNode {
@@ -134,7 +136,7 @@ func (o setOption) apply(root *yaml.Node, orig origins) error {
 			slot = &cur.Content[idx]
 			path = joinPath(path, st.name)
 		} else {
-			if isNull(cur) {
+			if yamlnode.IsNull(cur) {
 				*cur = yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Line: cur.Line, Column: cur.Column}
 			}
 			if cur.Kind != yaml.SequenceNode {
@@ -159,7 +161,7 @@ func (o setOption) apply(root *yaml.Node, orig origins) error {
 			*slot = o.value
 			break
 		}
-		if cur = resolve(*slot); cur == nil {
+		if cur = yamlnode.Resolve(*slot); cur == nil {
 			return fmt.Errorf("%s is an alias that names nothing", path)
 		}
 	}

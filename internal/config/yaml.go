@@ -8,34 +8,15 @@ import (
 	"strconv"
 
 	"go.yaml.in/yaml/v3"
+
+	"peregrine/internal/yamlnode"
 )
-
-// maxAliasHops bounds how many aliases are followed to reach a value, so a
-// hostile file cannot loop.
-const maxAliasHops = 64
-
-// resolve follows aliases to the node they name; nil when there is none.
-func resolve(n *yaml.Node) *yaml.Node {
-	for i := 0; n != nil && n.Kind == yaml.AliasNode; i++ {
-		if i == maxAliasHops {
-			return nil
-		}
-		n = n.Alias
-	}
-	return n
-}
-
-// isNull reports whether n is absent or a YAML null (~, null, nothing).
-func isNull(n *yaml.Node) bool {
-	n = resolve(n)
-	return n == nil || (n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null")
-}
 
 // kindName describes what n is, for messages.
 func kindName(n *yaml.Node) string {
-	n = resolve(n)
+	n = yamlnode.Resolve(n)
 	switch {
-	case isNull(n):
+	case yamlnode.IsNull(n):
 		return "nothing"
 	case n.Kind == yaml.MappingNode:
 		return "a mapping"
@@ -104,11 +85,11 @@ func parseFile(file string, data []byte, o origins, p *problems) *yaml.Node {
 	if root.Kind == yaml.DocumentNode && len(root.Content) > 0 {
 		root = root.Content[0]
 	}
-	if isNull(root) || root.Kind == yaml.DocumentNode {
+	if yamlnode.IsNull(root) || root.Kind == yaml.DocumentNode {
 		return &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
 	}
 	o.mark(root, file)
-	if root = resolve(root); root.Kind != yaml.MappingNode {
+	if root = yamlnode.Resolve(root); root.Kind != yaml.MappingNode {
 		p.errorf(o.pos(root), "the configuration must be a mapping of keys, not %s", kindName(root))
 		return nil
 	}
@@ -169,7 +150,7 @@ func duplicates(n *yaml.Node, o origins, p *problems, seen map[*yaml.Node]bool) 
 // lookupKey returns the index in m.Content of the value of key, or -1.
 func lookupKey(m *yaml.Node, key string) int {
 	for i := 0; i+1 < len(m.Content); i += 2 {
-		if k := resolve(m.Content[i]); k != nil && k.Kind == yaml.ScalarNode && k.Value == key {
+		if k := yamlnode.Resolve(m.Content[i]); k != nil && k.Kind == yaml.ScalarNode && k.Value == key {
 			return i + 1
 		}
 	}

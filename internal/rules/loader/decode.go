@@ -6,6 +6,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"peregrine/internal/rules"
+	"peregrine/internal/yamlnode"
 )
 
 // item is the reading of one item (or sub-item) of a rule file. Its
@@ -61,7 +62,7 @@ func readMapping(n *yaml.Node) *mapping {
 	m := &mapping{node: n}
 	seen := make(map[string]bool, len(n.Content)/2)
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		k := resolve(n.Content[i])
+		k := yamlnode.Resolve(n.Content[i])
 		if k == nil || k.Kind != yaml.ScalarNode {
 			m.badKeys = append(m.badKeys, n.Content[i])
 			continue
@@ -71,7 +72,7 @@ func readMapping(n *yaml.Node) *mapping {
 			continue
 		}
 		seen[k.Value] = true
-		m.entries = append(m.entries, entry{key: k.Value, keyN: n.Content[i], value: resolve(n.Content[i+1])})
+		m.entries = append(m.entries, entry{key: k.Value, keyN: n.Content[i], value: yamlnode.Resolve(n.Content[i+1])})
 	}
 	return m
 }
@@ -82,7 +83,7 @@ func (it *item) reportKeyProblems(m *mapping) {
 		it.errorf(k, "keys must be strings, found %s", kindName(k))
 	}
 	for _, k := range m.dupKeys {
-		it.errorf(k, "duplicate key %q", resolve(k).Value)
+		it.errorf(k, "duplicate key %q", yamlnode.Resolve(k).Value)
 	}
 }
 
@@ -121,7 +122,7 @@ func (it *item) scalar(m *mapping, key string, required bool) (string, *entry, b
 // what it should be, for the message.
 func (it *item) scalarValue(e *entry, what string) (string, bool) {
 	switch {
-	case isNull(e.value):
+	case yamlnode.IsNull(e.value):
 		it.errorf(valueNode(e), "key %q has no value", e.key)
 	case e.value.Kind != yaml.ScalarNode:
 		it.errorf(e.value, "key %q must be %s, found %s", e.key, what, kindName(e.value))
@@ -179,14 +180,14 @@ func (it *item) strings(m *mapping, key string, required bool) ([]string, *entry
 		}
 		return nil, nil
 	}
-	if isNull(e.value) || e.value.Kind != yaml.SequenceNode {
+	if yamlnode.IsNull(e.value) || e.value.Kind != yaml.SequenceNode {
 		it.errorf(valueNode(e), "key %q must be a sequence, found %s", key, kindName(e.value))
 		return nil, e
 	}
 	out := make([]string, 0, len(e.value.Content))
 	for _, c := range e.value.Content {
-		v := resolve(c)
-		if isNull(v) || v.Kind != yaml.ScalarNode {
+		v := yamlnode.Resolve(c)
+		if yamlnode.IsNull(v) || v.Kind != yaml.ScalarNode {
 			it.errorf(c, "each entry of %q must be a string, found %s", key, kindName(c))
 			continue
 		}

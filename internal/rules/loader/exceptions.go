@@ -6,6 +6,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"peregrine/internal/rules"
+	"peregrine/internal/yamlnode"
 )
 
 var exceptionKeys = map[string]bool{"name": true, "fields": true, "comps": true, "values": true}
@@ -35,7 +36,7 @@ func (st *load) readExceptions(it *item, m *mapping, appending bool) (exs []*raw
 	if e == nil {
 		return nil, false
 	}
-	if isNull(e.value) {
+	if yamlnode.IsNull(e.value) {
 		return nil, true
 	}
 	if e.value.Kind != yaml.SequenceNode {
@@ -44,9 +45,9 @@ func (st *load) readExceptions(it *item, m *mapping, appending bool) (exs []*raw
 	}
 	names := map[string]bool{}
 	for _, c := range e.value.Content {
-		v := resolve(c)
+		v := yamlnode.Resolve(c)
 		eit := &item{l: st, file: it.file, kind: it.prefix() + "exception", node: c}
-		if isNull(v) || v.Kind != yaml.MappingNode {
+		if yamlnode.IsNull(v) || v.Kind != yaml.MappingNode {
 			eit.errorf(c, "each exception must be a mapping, found %s", kindName(v))
 			it.failed = true
 			continue
@@ -70,7 +71,7 @@ func (st *load) readExceptions(it *item, m *mapping, appending bool) (exs []*raw
 			eit.errorf(nil, "missing required key \"fields\" (a field or a list of fields)")
 		}
 		if ve := em.get("values"); ve != nil {
-			if isNull(ve.value) || ve.value.Kind != yaml.SequenceNode {
+			if yamlnode.IsNull(ve.value) || ve.value.Kind != yaml.SequenceNode {
 				eit.errorf(valueNode(ve), "key \"values\" must be a sequence, found %s", kindName(ve.value))
 			} else {
 				for _, vn := range ve.value.Content {
@@ -95,7 +96,7 @@ func (st *load) readExceptions(it *item, m *mapping, appending bool) (exs []*raw
 // them.
 func (it *item) fieldsEntry(m *mapping, key string) fieldsEntry {
 	e := m.get(key)
-	if e == nil || isNull(e.value) {
+	if e == nil || yamlnode.IsNull(e.value) {
 		return fieldsEntry{}
 	}
 	switch e.value.Kind {
@@ -108,8 +109,8 @@ func (it *item) fieldsEntry(m *mapping, key string) fieldsEntry {
 	case yaml.SequenceNode:
 		out := fieldsEntry{list: true}
 		for _, c := range e.value.Content {
-			v := resolve(c)
-			if isNull(v) || v.Kind != yaml.ScalarNode || v.Value == "" {
+			v := yamlnode.Resolve(c)
+			if yamlnode.IsNull(v) || v.Kind != yaml.ScalarNode || v.Value == "" {
 				it.errorf(c, "each entry of %q must be a non-empty string, found %s", key, kindName(c))
 				continue
 			}
@@ -126,9 +127,9 @@ func (it *item) fieldsEntry(m *mapping, key string) fieldsEntry {
 // (a tuple, one entry per field) whose entries are strings or lists of
 // strings. A null counts as an empty string, as in Falco.
 func (it *item) exceptionValue(n *yaml.Node, depth int) (rules.ExceptionValue, bool) {
-	v := resolve(n)
+	v := yamlnode.Resolve(n)
 	switch {
-	case isNull(v):
+	case yamlnode.IsNull(v):
 		return rules.ExceptionValue{}, true
 	case v.Kind == yaml.ScalarNode:
 		if v.Value == "" {

@@ -8,6 +8,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"peregrine/internal/rules"
+	"peregrine/internal/yamlnode"
 )
 
 // Messages Falco gives for deprecated forms (rule_loading_messages.h), in
@@ -39,8 +40,8 @@ var (
 // required_plugin_versions, list, macro, rule.
 func (st *load) readItem(file string, n *yaml.Node) {
 	it := &item{l: st, file: file, kind: "item", node: n}
-	v := resolve(n)
-	if isNull(v) {
+	v := yamlnode.Resolve(n)
+	if yamlnode.IsNull(v) {
 		return // Falco skips empty items
 	}
 	if v.Kind != yaml.MappingNode {
@@ -110,14 +111,14 @@ func (st *load) readPluginVersions(it *item, m *mapping) {
 	it.reportKeyProblems(m)
 	it.checkKeys(m, pluginsKeys)
 	e := m.get("required_plugin_versions")
-	if isNull(e.value) || e.value.Kind != yaml.SequenceNode {
+	if yamlnode.IsNull(e.value) || e.value.Kind != yaml.SequenceNode {
 		it.errorf(valueNode(e), "key %q must be a sequence, found %s", e.key, kindName(e.value))
 		return
 	}
 	for _, c := range e.value.Content {
 		pit := &item{l: st, file: it.file, kind: "required plugin", node: c}
-		pv := resolve(c)
-		if isNull(pv) || pv.Kind != yaml.MappingNode {
+		pv := yamlnode.Resolve(c)
+		if yamlnode.IsNull(pv) || pv.Kind != yaml.MappingNode {
 			pit.errorf(c, "each entry must be a mapping with a name and a version, found %s", kindName(pv))
 			continue
 		}
@@ -128,7 +129,7 @@ func (st *load) readPluginVersions(it *item, m *mapping) {
 		req := rules.PluginRequirement{Name: name, Pos: pos(it.file, pv)}
 		req.Version, _, _ = pit.scalar(pm, "version", true)
 		if a := pm.get("alternatives"); a != nil {
-			if isNull(a.value) || a.value.Kind != yaml.SequenceNode {
+			if yamlnode.IsNull(a.value) || a.value.Kind != yaml.SequenceNode {
 				pit.errorf(valueNode(a), "key %q must be a sequence, found %s", a.key, kindName(a.value))
 			} else {
 				for _, an := range a.value.Content {
@@ -160,8 +161,8 @@ func (st *load) readPluginVersions(it *item, m *mapping) {
 
 func (st *load) readAlternative(parent *item, n *yaml.Node) (rules.PluginVersion, bool) {
 	ait := &item{l: st, file: parent.file, kind: "plugin " + fmt.Sprintf("%q", parent.name) + " alternative", node: n}
-	v := resolve(n)
-	if isNull(v) || v.Kind != yaml.MappingNode {
+	v := yamlnode.Resolve(n)
+	if yamlnode.IsNull(v) || v.Kind != yaml.MappingNode {
 		ait.errorf(n, "must be a mapping with a name and a version, found %s", kindName(v))
 		parent.failed = true
 		return rules.PluginVersion{}, false
@@ -191,7 +192,7 @@ func (o *overrides) any() bool { return len(o.appends)+len(o.replaces) > 0 }
 func (it *item) readOverrides(m *mapping, canAppend, canReplace map[string]bool) *overrides {
 	o := &overrides{appends: map[string]*entry{}, replaces: map[string]*entry{}}
 	e := m.get("override")
-	if e == nil || isNull(e.value) {
+	if e == nil || yamlnode.IsNull(e.value) {
 		return o
 	}
 	if e.value.Kind != yaml.MappingNode {
@@ -201,7 +202,7 @@ func (it *item) readOverrides(m *mapping, canAppend, canReplace map[string]bool)
 	om := it.mapping(e.value)
 	for i := range om.entries {
 		oe := &om.entries[i]
-		if isNull(oe.value) || oe.value.Kind != yaml.ScalarNode {
+		if yamlnode.IsNull(oe.value) || oe.value.Kind != yaml.ScalarNode {
 			it.errorf(valueNode(oe), "override of %q must be append or replace, found %s", oe.key, kindName(oe.value))
 			continue
 		}

@@ -13,6 +13,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"peregrine/internal/rules"
+	"peregrine/internal/yamlnode"
 )
 
 // ErrInvalid is wrapped by the error of [Loader.Load] when the rule files
@@ -148,8 +149,8 @@ func (st *load) loadFile(name string, data []byte) {
 			}
 			root = root.Content[0]
 		}
-		root = resolve(root)
-		if isNull(root) {
+		root = yamlnode.Resolve(root)
+		if yamlnode.IsNull(root) {
 			continue
 		}
 		if root.Kind != yaml.SequenceNode {

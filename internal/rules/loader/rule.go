@@ -5,6 +5,7 @@ import (
 
 	"peregrine/internal/alert"
 	"peregrine/internal/rules"
+	"peregrine/internal/yamlnode"
 )
 
 // The keys an override may append to or replace in a rule
@@ -131,7 +132,7 @@ func (it *item) priority(s string, e *entry) (alert.Priority, bool) {
 // than the rule's (Falco 0.40 and later). An empty source is not checked.
 func (it *item) checkSource(m *mapping, prev *rules.Rule) {
 	e := m.get("source")
-	if e == nil || isNull(e.value) || e.value.Value == "" {
+	if e == nil || yamlnode.IsNull(e.value) || e.value.Value == "" {
 		return
 	}
 	if e.value.Value != prev.Source {

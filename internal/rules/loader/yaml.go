@@ -7,34 +7,14 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"peregrine/internal/rules"
+	"peregrine/internal/yamlnode"
 )
-
-// maxAliasHops bounds how many aliases are followed to reach a value, so a
-// hostile file cannot loop.
-const maxAliasHops = 64
-
-// resolve follows aliases to the node they name; nil when there is none.
-func resolve(n *yaml.Node) *yaml.Node {
-	for i := 0; n != nil && n.Kind == yaml.AliasNode; i++ {
-		if i == maxAliasHops {
-			return nil
-		}
-		n = n.Alias
-	}
-	return n
-}
-
-// isNull reports whether n is absent or a YAML null (~, null, empty).
-func isNull(n *yaml.Node) bool {
-	n = resolve(n)
-	return n == nil || (n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null")
-}
 
 // kindName describes what n is, for messages.
 func kindName(n *yaml.Node) string {
-	n = resolve(n)
+	n = yamlnode.Resolve(n)
 	switch {
-	case isNull(n):
+	case yamlnode.IsNull(n):
 		return "nothing"
 	case n.Kind == yaml.MappingNode:
 		return "a mapping"
