@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/signal"
 	"sort"
@@ -14,7 +15,10 @@ import (
 
 	"peregrine/internal/alert"
 	"peregrine/internal/engine"
+	"peregrine/internal/rules"
+	"peregrine/internal/rules/loader"
 	"peregrine/internal/scap"
+	defaultrules "peregrine/rules"
 )
 
 type replayOptions struct {
@@ -36,11 +40,11 @@ func newReplayCmd() *cobra.Command {
 state engine and the rules, as if it happened now, and print an alert for each
 event a rule matches: detection on recorded evidence.
 
---rules names rule files or directories (repeatable, read in order). Without it,
-the first of these that exists is used: $PEREGRINE_RULES, /etc/peregrine/rules.d,
-/etc/falco/falco_rules.yaml, ../shared/upstream-rules/falco_rules.yaml (Falco's
-stable rules, beside a source checkout); Peregrine's own default rules will replace
-this search.
+--rules names rule files or directories (repeatable, read in order), e.g.
+Falco's /etc/falco/falco_rules.yaml. Without it: $PEREGRINE_RULES when set, else
+/etc/peregrine/rules.d when it exists, else Peregrine's own rules, embedded in the
+binary (cryptomining, container escape, privilege escalation, credential access,
+persistence, defense evasion, execution; rules/ in the source).
 
 Text alerts are Falco's lines ("time: Priority message"); -o json gives Falco's
 JSON alerts, one per line. A summary (events, alerts by rule, state misses) goes to
@@ -77,10 +81,15 @@ standard error unless -q.`,
 	return cmd
 }
 
-// defaultRules returns the rule files replay uses without --rules.
+// embeddedRules stands, in a list of rule paths, for Peregrine's own
+// rules compiled into the binary (rules/*.yaml of the repository).
+const embeddedRules = "(embedded) rules/"
+
+// defaultRules returns the rules run and replay use when none are given:
+// $PEREGRINE_RULES, else /etc/peregrine/rules.d when it exists, else the
+// embedded rules.
 func defaultRules() ([]string, error) {
-	cands := []string{os.Getenv("PEREGRINE_RULES"), "/etc/peregrine/rules.d", "/etc/falco/falco_rules.yaml", "../shared/upstream-rules/falco_rules.yaml"}
-	for _, c := range cands {
+	for _, c := range []string{os.Getenv("PEREGRINE_RULES"), "/etc/peregrine/rules.d"} {
 		if c == "" {
 			continue
 		}
@@ -88,7 +97,35 @@ func defaultRules() ([]string, error) {
 			return []string{c}, nil
 		}
 	}
-	return nil, usageError{errors.New("replay: no rules found: give --rules PATH (or set PEREGRINE_RULES)")}
+	return []string{embeddedRules}, nil
+}
+
+// loadRuleFiles loads rule paths into a spec; [embeddedRules] alone
+// stands for the embedded rules.
+func loadRuleFiles(paths []string) (*rules.Spec, []rules.Diagnostic, error) {
+	if len(paths) == 1 && paths[0] == embeddedRules {
+		files, err := embeddedRuleFiles()
+		if err != nil {
+			return nil, nil, err
+		}
+		var l loader.Loader
+		return l.LoadFiles(files...)
+	}
+	return loader.Load(paths...)
+}
+
+// embeddedRuleFiles are the embedded rule files, in the order a rules
+// directory is read.
+func embeddedRuleFiles() ([]loader.File, error) {
+	var files []loader.File
+	for _, name := range defaultrules.Names() {
+		data, err := fs.ReadFile(defaultrules.FS(), name)
+		if err != nil {
+			return nil, fmt.Errorf("embedded rules: %w", err)
+		}
+		files = append(files, loader.File{Name: "rules/" + name, Data: data})
+	}
+	return files, nil
 }
 
 func runReplay(stdin io.Reader, stdout, stderr io.Writer, o replayOptions, eo engine.Options) error {

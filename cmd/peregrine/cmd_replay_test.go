@@ -56,6 +56,26 @@ func TestReplayDefaultRules(t *testing.T) {
 	}
 }
 
+// Without --rules, $PEREGRINE_RULES or /etc/peregrine/rules.d, replay
+// runs Peregrine's own rules, embedded in the binary.
+func TestReplayEmbeddedRules(t *testing.T) {
+	if _, err := os.Stat("/etc/peregrine/rules.d"); err == nil {
+		t.Skip("/etc/peregrine/rules.d exists on this machine and comes first")
+	}
+	t.Setenv("PEREGRINE_RULES", "")
+	_, stderr, code := peregrine(t, "replay", "-r", testenv.Shared(t, "captures/falco_psp_write_tmp_test.scap"))
+	if code != 0 || !strings.Contains(stderr, "rules from "+embeddedRules) {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	spec, diags, err := loadRuleFiles([]string{embeddedRules})
+	if err != nil || len(diags) != 0 {
+		t.Fatalf("embedded rules: %v %v", err, diags)
+	}
+	if len(spec.Rules) < 30 {
+		t.Errorf("embedded rules: %d rules, want the 30 or more of rules/", len(spec.Rules))
+	}
+}
+
 func TestReplayErrors(t *testing.T) {
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bad.yaml")

@@ -3,14 +3,12 @@ package main
 import (
 	"fmt"
 	"io"
-	"io/fs"
 
 	"github.com/spf13/cobra"
 
 	"peregrine/internal/rules"
 	"peregrine/internal/rules/loader"
 	"peregrine/internal/ruletest"
-	defaultrules "peregrine/rules"
 )
 
 func newRulesTestCmd() *cobra.Command {
@@ -102,13 +100,9 @@ func loadTestRules(paths []string) (*rules.Spec, error) {
 	if len(paths) > 0 {
 		spec, diags, err = l.Load(paths...)
 	} else {
-		var files []loader.File
-		for _, name := range defaultrules.Names() {
-			data, rerr := fs.ReadFile(defaultrules.FS(), name)
-			if rerr != nil {
-				return nil, fmt.Errorf("embedded rules: %w", rerr)
-			}
-			files = append(files, loader.File{Name: "rules/" + name, Data: data})
+		files, rerr := embeddedRuleFiles()
+		if rerr != nil {
+			return nil, rerr
 		}
 		spec, diags, err = l.LoadFiles(files...)
 	}

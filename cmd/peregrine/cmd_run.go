@@ -18,7 +18,6 @@ import (
 	"peregrine/internal/engine"
 	"peregrine/internal/event"
 	"peregrine/internal/rules"
-	"peregrine/internal/rules/loader"
 	"peregrine/internal/scap"
 )
 
@@ -68,9 +67,9 @@ reported as "Peregrine internal: event drops" alerts: no loss is silent.
 SIGINT or SIGTERM stops cleanly (programs detached) and prints a summary on
 standard error unless -q.
 
---rules as for replay: without it, the first of $PEREGRINE_RULES,
-/etc/peregrine/rules.d, /etc/falco/falco_rules.yaml and
-../shared/upstream-rules/falco_rules.yaml that exists.
+--rules as for replay (or rules_files in the configuration): without them,
+$PEREGRINE_RULES when set, else /etc/peregrine/rules.d when it exists, else
+Peregrine's own rules, embedded in the binary.
 
 Configuration: -c FILE (default /etc/peregrine/peregrine.yaml when it exists)
 with Falco's keys (rules_files, priority, json_output, stdout_output, file_output,
@@ -161,7 +160,7 @@ func loadRules(paths []string, stderr io.Writer, quiet bool) (*rules.Spec, int, 
 			fmt.Fprintf(stderr, "peregrine: rules from %s\n", paths[0])
 		}
 	}
-	spec, diags, err := loader.Load(paths...)
+	spec, diags, err := loadRuleFiles(paths)
 	if err != nil {
 		if d := diagnosticsError(diags); d != nil {
 			return nil, 0, fmt.Errorf("rules do not load:\n%w", d) // every error, file:line:col
