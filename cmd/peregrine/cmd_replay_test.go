@@ -19,9 +19,9 @@ func TestReplay(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	// The container fields are appended by default, from the capture's
-	// container event.
+	// container event; container.id, which the rule prints already, once.
 	if !strings.HasSuffix(out, ": Warning File below /tmp opened for writing (user=root command=bash file=/tmp/test container=697956520d89)"+
-		" container_id=697956520d89 container_name=hopeful_taussig container_image_repository=nginx\n") || strings.Count(out, "\n") != 1 {
+		" container_name=hopeful_taussig container_image_repository=nginx\n") || strings.Count(out, "\n") != 1 {
 		t.Fatalf("alerts:\n%s", out)
 	}
 	bare, _, _ := peregrine(t, "replay", "-q", "-r", capture, "--rules", pspRules, "--append-output", "")

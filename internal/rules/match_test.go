@@ -255,7 +255,9 @@ func TestAppendOutput(t *testing.T) {
 		t.Fatalf("matches %v", names(m))
 	}
 	a := m[0].Alert(time.Now(), "h")
-	if want := "shell bash (parent=runc cmdline=bash) in 3ad8c2f1e9b0 77          | container_id=3ad8c2f1e9b0 pid=77"; a.Message != want {
+	// The rule prints container.id itself: the appended container_id is
+	// left out rather than said twice.
+	if want := "shell bash (parent=runc cmdline=bash) in 3ad8c2f1e9b0 77          | pid=77"; a.Message != want {
 		t.Errorf("message %q\nwant    %q", a.Message, want)
 	}
 	var fields []string

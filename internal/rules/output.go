@@ -2,6 +2,7 @@ package rules
 
 import (
 	"errors"
+	"strings"
 	"time"
 
 	"peregrine/internal/alert"
@@ -37,18 +38,67 @@ func (c *compiler) output(r *Rule) (*format, error) {
 		return f, err
 	}
 	text := r.Output
-	if c.opt.AppendOutput != "" {
-		text += " " + c.opt.AppendOutput
+	add := func(more string) {
+		if more = notShown(more, text); more != "" {
+			text += " " + more
+		}
 	}
+	add(c.opt.AppendOutput)
 	for i := range c.opt.Appends {
-		if a := &c.opt.Appends[i]; a.selects(r) && a.Output != "" {
-			text += " " + a.Output
+		if a := &c.opt.Appends[i]; a.selects(r) {
+			add(a.Output)
 		}
 	}
 	if text == r.Output {
 		return f, nil
 	}
 	return c.format(text)
+}
+
+// notShown returns the words of an appended output that show something
+// new: a word naming a %field that output already shows (a rule that
+// prints container.id itself, appended container_id=%container.id) is
+// left out, so that no alert says the same thing twice. Words without a
+// field stay.
+func notShown(appended, output string) string {
+	words := strings.Fields(appended)
+	kept := words[:0]
+	for _, w := range words {
+		i := strings.IndexByte(w, '%')
+		if i < 0 {
+			kept = append(kept, w)
+			continue
+		}
+		name := w[i:]
+		if end := strings.IndexFunc(name[1:], func(r rune) bool { return !isFieldRune(r) }); end >= 0 {
+			name = name[:end+1]
+		}
+		if len(name) > 1 && !showsField(output, name) {
+			kept = append(kept, w)
+		}
+	}
+	return strings.Join(kept, " ")
+}
+
+// showsField reports whether output has the %field ref, whole (not
+// %container.id inside %container.idx).
+func showsField(output, ref string) bool {
+	for i := 0; ; {
+		j := strings.Index(output[i:], ref)
+		if j < 0 {
+			return false
+		}
+		end := i + j + len(ref)
+		if end == len(output) || !isFieldRune(rune(output[end])) {
+			return true
+		}
+		i = end
+	}
+}
+
+// isFieldRune reports whether r can be part of a field reference.
+func isFieldRune(r rune) bool {
+	return r == '.' || r == '_' || r == '[' || r == ']' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z'
 }
 
 // format compiles an output format.
