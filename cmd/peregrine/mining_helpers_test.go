@@ -206,8 +206,9 @@ type miningRun struct {
 // droppedLine is the agent's summary of kernel-side drops.
 var droppedLine = regexp.MustCompile(`(\d+) dropped \(ring buffer full`)
 
-// finish stops the agent and checks its alerts.
-func finishMining(t *testing.T, live *liveCmd, checks []miningCheck) miningRun {
+// stopRun stops the agent and returns what the run left, with the drop
+// count of its summary (a problem when there is none), and its alerts.
+func stopRun(t *testing.T, live *liveCmd) (miningRun, []miningAlert) {
 	t.Helper()
 	live.stop(t)
 	r := miningRun{stdout: live.stdout.String(), stderr: live.stderr.String()}
@@ -216,7 +217,13 @@ func finishMining(t *testing.T, live *liveCmd, checks []miningCheck) miningRun {
 	} else {
 		r.problems = append(r.problems, "the agent printed no drop count")
 	}
-	all := miningAlerts(t, r.stdout)
+	return r, miningAlerts(t, r.stdout)
+}
+
+// finishMining stops the agent and checks its alerts.
+func finishMining(t *testing.T, live *liveCmd, checks []miningCheck) miningRun {
+	t.Helper()
+	r, all := stopRun(t, live)
 	for _, c := range checks {
 		r.problems = append(r.problems, c.problems(all)...)
 	}

@@ -197,14 +197,7 @@ func TestRulesContainerLive(t *testing.T) {
 			}
 			return true
 		})
-		live.stop(t)
-		r := miningRun{stdout: live.stdout.String(), stderr: live.stderr.String()}
-		if m := droppedLine.FindStringSubmatch(r.stderr); m != nil {
-			r.dropped, _ = strconv.ParseUint(m[1], 10, 64)
-		} else {
-			r.problems = append(r.problems, "the agent printed no drop count")
-		}
-		all := miningAlerts(t, r.stdout)
+		r, all := stopRun(t, live)
 		for _, c := range checks {
 			r.problems = append(r.problems, c.problems(all)...)
 		}

@@ -260,14 +260,7 @@ os.execv("/proc/self/fd/%d" % fd, ["payload", sys.argv[1]])`
 // with conn), the memfd alert of checks[3] the program's argument.
 func finishExecution(t *testing.T, live *liveCmd, conn, memMarker string, checks []execCheck) miningRun {
 	t.Helper()
-	live.stop(t)
-	r := miningRun{stdout: live.stdout.String(), stderr: live.stderr.String()}
-	if m := droppedLine.FindStringSubmatch(r.stderr); m != nil {
-		r.dropped, _ = strconv.ParseUint(m[1], 10, 64)
-	} else {
-		r.problems = append(r.problems, "the agent printed no drop count")
-	}
-	all := miningAlerts(t, r.stdout)
+	r, all := stopRun(t, live)
 	for _, c := range checks {
 		r.problems = append(r.problems, c.problems(all)...)
 	}

@@ -217,14 +217,7 @@ func TestRulesHostLive(t *testing.T) {
 				len(alertsOf(all, ruleLogCleared, "proc.pid", rmPid)) > 0
 		})
 
-		live.stop(t)
-		r := miningRun{stdout: live.stdout.String(), stderr: live.stderr.String()}
-		if m := droppedLine.FindStringSubmatch(r.stderr); m != nil {
-			r.dropped, _ = strconv.ParseUint(m[1], 10, 64)
-		} else {
-			r.problems = append(r.problems, "the agent printed no drop count")
-		}
-		all := miningAlerts(t, r.stdout)
+		r, all := stopRun(t, live)
 		for _, c := range []hostCheck{
 			{"shadow", ruleShadowRead, "proc.pid", shadowPid, 1, map[string]string{
 				"proc.name": "collect", "proc.exepath": collect, "proc.cmdline": "collect /etc/shadow",
