@@ -6,25 +6,39 @@ package defaultrules
 import (
 	"embed"
 	"io/fs"
-	"sort"
 )
 
 //go:embed *.yaml
 var files embed.FS
 
+// loadOrder lists every embedded rule file once, in the order the files
+// are loaded. The order matters: with rule_matching: first (Falco's
+// default and Peregrine's) an event raises only the first rule, in load
+// order, that matches it, so the most specific threats come first and the
+// catch-alls last. Mining is first (a miner is worth naming as a miner
+// wherever it runs from); then privilege escalation, credential access,
+// fileless and reverse-shell execution, persistence and defense evasion,
+// each about one kind of act; container.yaml is last because its drift
+// and shell rules match any unusual program started in a container, which
+// is what most of the rules above also see when the attack runs in one.
+var loadOrder = [...]string{
+	"cryptomining.yaml",
+	"privilege.yaml",
+	"credentials.yaml",
+	"execution.yaml",
+	"persistence.yaml",
+	"evasion.yaml",
+	"container.yaml",
+}
+
 // FS returns the default rule files, at the root of the file system.
 func FS() fs.FS { return files }
 
-// Names returns the names of the default rule files in the order they are
-// loaded (lexicographic, as a rules directory is read).
+// Names returns the names of the default rule files in the order they
+// must be loaded (most specific threat first; see loadOrder). A test
+// checks that it names every embedded file exactly once.
 func Names() []string {
-	entries, _ := fs.ReadDir(files, ".") // an embed.FS root always reads
-	var out []string
-	for _, e := range entries {
-		if !e.IsDir() {
-			out = append(out, e.Name())
-		}
-	}
-	sort.Strings(out)
+	out := make([]string, len(loadOrder))
+	copy(out, loadOrder[:])
 	return out
 }

@@ -72,3 +72,29 @@ func hasTechnique(tags []string) bool {
 	}
 	return false
 }
+
+// TestLoadOrderNamesEveryFile checks that the load order names every
+// embedded rule file exactly once and nothing else: a new file left out of
+// it would not be loaded at all.
+func TestLoadOrderNamesEveryFile(t *testing.T) {
+	embedded, err := fs.Glob(defaultrules.FS(), "*.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]int{}
+	for _, n := range defaultrules.Names() {
+		seen[n]++
+	}
+	for _, n := range embedded {
+		if seen[n] != 1 {
+			t.Errorf("embedded file %s appears %d times in the load order, want once", n, seen[n])
+		}
+		delete(seen, n)
+	}
+	for n := range seen {
+		t.Errorf("load order names %s, which is not an embedded rule file", n)
+	}
+	if len(embedded) == 0 {
+		t.Error("no embedded rule files")
+	}
+}

@@ -114,8 +114,9 @@ func loadRuleFiles(paths []string) (*rules.Spec, []rules.Diagnostic, error) {
 	return loader.Load(paths...)
 }
 
-// embeddedRuleFiles are the embedded rule files, in the order a rules
-// directory is read.
+// embeddedRuleFiles are the embedded rule files, in their load order
+// (defaultrules.Names: most specific threat first, which decides the rule
+// that reports an event under rule_matching: first).
 func embeddedRuleFiles() ([]loader.File, error) {
 	var files []loader.File
 	for _, name := range defaultrules.Names() {
