@@ -186,8 +186,8 @@ func TestRulesContainerLive(t *testing.T) {
 			{rule: ruleRuntimeSocket, key: "proc.pid", value: self, count: 1, want: map[string]string{"evt.type": "connect", "container.id": "host"}, tags: []string{"container_escape", "T1611"}},
 			{rule: rulePtraceAttach, key: "proc.pid", value: strconv.Itoa(tracer.Process.Pid), count: 1, want: map[string]string{"evt.arg.request": "PTRACE_ATTACH", "container.id": "host"}, tags: []string{"privilege_escalation", "T1055.008"}},
 			{rule: ruleModuleLoad, key: "container.id", value: cid, count: -1, want: withField(inCtr, "proc.name", "insmod"), tags: []string{"privilege_escalation", "T1547.006"}},
-			{rule: ruleSetuidBit, key: "evt.arg.filename", value: suid, count: 1, want: map[string]string{"proc.name": "chmod", "container.id": "host"}, tags: []string{"privilege_escalation", "T1548.001"}},
-			{rule: ruleSetuidBit, key: "evt.arg.filename", value: plain, count: 0},
+			{rule: ruleSetuidBit, key: "fs.path.name", value: suid, count: 1, want: map[string]string{"proc.name": "chmod", "container.id": "host"}, tags: []string{"privilege_escalation", "T1548.001"}},
+			{rule: ruleSetuidBit, key: "fs.path.name", value: plain, count: 0},
 		}
 		waitForAlerts(t, live, func(all []miningAlert) bool {
 			for _, c := range checks {

@@ -190,7 +190,7 @@ func TestRulesHostLive2(t *testing.T) {
 			{"systemd unit only", "", "proc.pid", unitPid, 1, nil, nil},
 			{"systemd unit read", "", "proc.pid", unitReadPid, 0, nil, nil},
 			{"history truncated", ruleHistory, "proc.pid", truncPid, 1, map[string]string{
-				"proc.name": "sh", "fd.name": bashHist, "evt.type": "openat",
+				"proc.name": "sh", "fs.path.name": bashHist, "evt.type": "openat",
 			}, []string{"T1070.003", "defense_evasion"}},
 			{"history truncated only", "", "proc.pid", truncPid, 1, nil, nil},
 			{"history removed", ruleHistory, "proc.pid", rmPid, 1, map[string]string{

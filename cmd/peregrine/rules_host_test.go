@@ -236,7 +236,7 @@ func TestRulesHostLive(t *testing.T) {
 			{"cron moved in", ruleCronJob, "proc.pid", mvPid, 1, movedWant, []string{"T1053.003", "persistence"}},
 			{"cron moved in only", "", "proc.pid", mvPid, 1, nil, nil},
 			{"log truncated", ruleLogCleared, "proc.pid", truncPid, 1, map[string]string{
-				"proc.name": "sh", "fd.name": logFile, "evt.type": "openat",
+				"proc.name": "sh", "fs.path.name": logFile, "evt.type": "openat",
 			}, []string{"T1070.002", "defense_evasion"}},
 			{"log truncated only", "", "proc.pid", truncPid, 1, nil, nil},
 			{"log removed", ruleLogCleared, "proc.pid", rmPid, 1, map[string]string{
