@@ -29,10 +29,11 @@ type replayOptions struct {
 	matching  string
 	appendOut string
 	quiet     bool
+	source    string // syscall (a capture) or a document source (cmd_replay_docs.go)
 }
 
 func newReplayCmd() *cobra.Command {
-	o := replayOptions{output: "text", priority: "debug", matching: "first"}
+	o := replayOptions{output: "text", priority: "debug", matching: "first", source: "syscall"}
 	cmd := &cobra.Command{
 		Use:   "replay -r FILE [--rules PATH]... [-o text|json]",
 		Short: "Run rules over a capture file and print the alerts",
@@ -48,10 +49,17 @@ persistence, defense evasion, execution; rules/ in the source).
 
 Text alerts are Falco's lines ("time: Priority message"); -o json gives Falco's
 JSON alerts, one per line. A summary (events, alerts by rule, state misses) goes to
-standard error unless -q.`,
+standard error unless -q.
+
+--source k8s_audit reads a Kubernetes audit log instead (JSON lines, one audit
+Event per line as the API server's log backend writes them, or EventList
+documents; plain or gzip) and runs the rules of that source: pass them with
+--rules, e.g. Falco's k8s_audit_rules.yaml. Lines that cannot be used are
+reported with their file:line and the rest is replayed.`,
 		Example: `  peregrine replay -r capture.scap
   peregrine replay -r capture.scap.gz --rules /etc/falco/falco_rules.yaml --rules my_rules.yaml -o json
-  peregrine replay -r capture.scap --priority warning --rule-matching all`,
+  peregrine replay -r capture.scap --priority warning --rule-matching all
+  peregrine replay --source k8s_audit -r /var/log/kubernetes/audit.log --rules k8s_audit_rules.yaml`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if o.read == "" {
@@ -64,6 +72,9 @@ standard error unless -q.`,
 			if err != nil {
 				return usageError{fmt.Errorf("replay: %w", err)}
 			}
+			if o.source != "syscall" {
+				return runDocReplay(cmd.InOrStdin(), cmd.OutOrStdout(), cmd.ErrOrStderr(), o, eo)
+			}
 			return runReplay(cmd.InOrStdin(), cmd.OutOrStdout(), cmd.ErrOrStderr(), o, eo)
 		},
 	}
@@ -75,6 +86,7 @@ standard error unless -q.`,
 	f.StringVar(&o.matching, "rule-matching", o.matching, "alert on the first matching rule or on all of them: first or all")
 	f.StringVar(&o.appendOut, "append-output", engine.ContainerOutput, "output format added to every rule's output (\"\" for none)")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "no summary on standard error")
+	f.StringVar(&o.source, "source", o.source, "event source of the file: syscall (a scap capture) or k8s_audit (an audit log)")
 	_ = cmd.MarkFlagFilename("read", "scap", "gz")
 	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions([]string{"text", "json"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("rule-matching", cobra.FixedCompletions([]string{"first", "all"}, cobra.ShellCompDirectiveNoFileComp))

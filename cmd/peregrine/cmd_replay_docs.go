@@ -1,0 +1,161 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+
+	"peregrine/internal/alert"
+	"peregrine/internal/docsrc"
+	"peregrine/internal/engine"
+	"peregrine/internal/field"
+	"peregrine/internal/k8saudit"
+)
+
+// documentSources are the event sources whose events are JSON documents,
+// by the name rules give them: replay --source and the agent's webhooks
+// take them from here.
+func documentSources() map[string]*docsrc.Def {
+	return map[string]*docsrc.Def{
+		field.SourceK8sAudit: k8saudit.Def(""),
+	}
+}
+
+// maxReportedBad bounds the unusable records replay lists one by one.
+const maxReportedBad = 20
+
+// runDocReplay replays a log of JSON documents (a Kubernetes audit log)
+// through the rules of their source.
+func runDocReplay(stdin io.Reader, stdout, stderr io.Writer, o replayOptions, eo engine.Options) error {
+	def, ok := documentSources()[o.source]
+	if !ok {
+		return usageError{fmt.Errorf("replay: --source %q: want %s", o.source, strings.Join(sourceNames(), ", "))}
+	}
+	paths := o.rules
+	spec, warnings, err := loadRules(paths, stderr, o.quiet)
+	if err != nil {
+		return err
+	}
+	if eo.AppendOutput == engine.ContainerOutput {
+		eo.AppendOutput = "" // the default names container fields, which only syscall events have
+	}
+	ev, cdiags, err := docsrc.New(def, spec, docsrc.Options{
+		Matching: eo.Matching, MinPriority: eo.MinPriority, HasMinPriority: eo.HasMinPriority, AppendOutput: eo.AppendOutput,
+	})
+	if err != nil {
+		return errors.Join(err, diagnosticsError(cdiags))
+	}
+	if ev.Ruleset().Active() == 0 {
+		where := "the default rules"
+		if len(paths) > 0 {
+			where = strings.Join(paths, ", ")
+		}
+		return usageError{fmt.Errorf("replay: no %s rules in %s: pass --rules with a rule file for that source, e.g. --rules /etc/falco/k8s_audit_rules.yaml (Falco's, from falcosecurity/plugins)", o.source, where)}
+	}
+	in, name, closeIn, err := openDocLog(o.read, stdin)
+	if err != nil {
+		return err
+	}
+	defer closeIn()
+	out := bufio.NewWriterSize(stdout, 64<<10)
+	var line []byte
+	emit := func(a *alert.Alert) {
+		if o.output == "json" {
+			line = a.AppendJSON(line[:0], alert.DefaultJSON())
+		} else {
+			line = append(line[:0], a.Output...)
+		}
+		line = append(line, '\n')
+		out.Write(line)
+	}
+	var bad []string
+	nbad := 0
+	readErr := ev.ReadFile(in, name, emit, func(err error) {
+		if nbad++; nbad <= maxReportedBad {
+			bad = append(bad, err.Error())
+		}
+	})
+	if err := out.Flush(); err != nil && readErr == nil {
+		readErr = err
+	}
+	if !o.quiet {
+		writeDocSummary(stderr, ev, warnings+len(cdiags), bad, nbad)
+	}
+	return readErr
+}
+
+// openDocLog opens a log file, or standard input for "-"; gzip is
+// recognised by its magic number.
+func openDocLog(name string, stdin io.Reader) (io.Reader, string, func(), error) {
+	var r io.Reader = stdin
+	closeFn := func() {}
+	if name != "-" {
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, "", nil, err
+		}
+		r, closeFn = f, func() { f.Close() }
+	} else {
+		name = "standard input"
+	}
+	br := bufio.NewReaderSize(r, 64<<10)
+	if magic, _ := br.Peek(2); bytes.Equal(magic, []byte{0x1f, 0x8b}) {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			closeFn()
+			return nil, "", nil, fmt.Errorf("%s: %w", name, err)
+		}
+		return zr, name, closeFn, nil
+	}
+	return br, name, closeFn, nil
+}
+
+// writeDocSummary says what a replay of documents saw.
+func writeDocSummary(w io.Writer, ev *docsrc.Evaluator, warnings int, bad []string, nbad int) {
+	c := ev.Counters()
+	fmt.Fprintf(w, "peregrine: %d %s events, %d alerts", c.Docs, ev.Def().Source, c.Alerts)
+	if warnings > 0 {
+		fmt.Fprintf(w, " (%d rule warnings: see peregrine rules validate)", warnings)
+	}
+	fmt.Fprintln(w)
+	type ruleCount struct {
+		name string
+		prio alert.Priority
+		n    uint64
+	}
+	var byRule []ruleCount
+	for i, r := range ev.Ruleset().Rules() {
+		if n := c.AlertsByRule[i]; n > 0 {
+			byRule = append(byRule, ruleCount{r.Name, r.Priority, n})
+		}
+	}
+	sort.SliceStable(byRule, func(i, j int) bool { return byRule[i].n > byRule[j].n })
+	for _, rc := range byRule {
+		fmt.Fprintf(w, "  %6d  %-13s %s\n", rc.n, rc.prio, rc.name)
+	}
+	if nbad > 0 {
+		fmt.Fprintf(w, "peregrine: %d records skipped:\n", nbad)
+		for _, b := range bad {
+			fmt.Fprintf(w, "  %s\n", b)
+		}
+		if nbad > len(bad) {
+			fmt.Fprintf(w, "  ... and %d more\n", nbad-len(bad))
+		}
+	}
+}
+
+// sourceNames lists the sources replay takes, sorted.
+func sourceNames() []string {
+	names := []string{field.SourceSyscall}
+	for n := range documentSources() {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
