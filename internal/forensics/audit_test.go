@@ -71,8 +71,10 @@ func TestAudit(t *testing.T) {
 			},
 			highest: Critical},
 		{name: "host namespaces on an SELinux host disable labels", fixture: "hard.json", host: HostSecurity{Seccomp: true, SELinux: true},
-			mutate: func(c *container.InspectResponse) { c.HostConfig.SecurityOpt = append(c.HostConfig.SecurityOpt, "label=disable") },
-			want:   []string{"MEDIUM selinux"}, highest: Medium},
+			mutate: func(c *container.InspectResponse) {
+				c.HostConfig.SecurityOpt = append(c.HostConfig.SecurityOpt, "label=disable")
+			},
+			want: []string{"MEDIUM selinux"}, highest: Medium},
 		{name: "hardened", fixture: "hard.json", host: seccompHost, want: nil, highest: Info},
 		{name: "default", fixture: "default.json", host: seccompHost, want: defaults, highest: Medium},
 		{name: "default without seccomp on the host", fixture: "default.json",

@@ -61,11 +61,11 @@ type ContainerEntry struct {
 	Ref       string `json:"ref"` // as given on the command line
 	ID        string `json:"id"`
 	Name      string `json:"name"`
-	Image     string `json:"image"`    // image id
-	Dir       string `json:"dir"`      // folder in the bundle, relative
-	State     string `json:"state"`    // status when collection began
-	PID       int    `json:"pid"`      // host pid of the container's first process, 0 when not running
-	Paused    bool   `json:"paused"`   // paused by the collector
+	Image     string `json:"image"`               // image id
+	Dir       string `json:"dir"`                 // folder in the bundle, relative
+	State     string `json:"state"`               // status when collection began
+	PID       int    `json:"pid"`                 // host pid of the container's first process, 0 when not running
+	Paused    bool   `json:"paused"`              // paused by the collector
 	ImageDump string `json:"image_tar,omitempty"` // bundle path of the saved image, maybe shared
 }
 
