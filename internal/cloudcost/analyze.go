@@ -20,8 +20,9 @@ type Options struct {
 	MinIncrease float64
 	// Threshold is the smallest robust score of a spike (default 5).
 	Threshold float64
-	// Since and Until bound the days findings are reported for; data before
-	// Since still makes baselines. Zero is no bound.
+	// Since and Until bound the days findings are reported for: the report
+	// is the part of the unbounded one within them (data before Since still
+	// makes baselines). Zero is no bound.
 	Since, Until Day
 }
 
@@ -89,7 +90,7 @@ func (l *Ledger) judge(out []Finding, s *series, daily map[Day]float64, opt Opti
 	lastFlagged, reported := Day(math.MinInt32), 0.0
 	for _, d := range days {
 		actual := s.spend[d]
-		if actual <= 0 || !inRange(d, opt.Since, opt.Until) {
+		if actual <= 0 {
 			continue
 		}
 		vals = vals[:0]
@@ -148,7 +149,9 @@ func (l *Ledger) judge(out []Finding, s *series, daily map[Day]float64, opt Opti
 			continue
 		}
 		reported = actual
-		out = append(out, f)
+		if inRange(d, opt.Since, opt.Until) { // judged outside the range too, so that ongoing is the same
+			out = append(out, f)
+		}
 	}
 	return out
 }
@@ -210,10 +213,13 @@ func describe(k seriesKey) string {
 	return sb.String()
 }
 
+// maxResources is how many resource ids a finding keeps.
+const maxResources = 50
+
 // contribution is what the usage-type series under a key spent on a day.
 type contribution struct {
 	usage     []string // the costliest usage types (at most three), "AmazonEC2 BoxUsage:c5.4xlarge (300.00)"
-	resources []string // the costliest resource ids (at most ten)
+	resources []string // the costliest resource ids (at most maxResources)
 	compute   bool     // whether most of the spend was compute
 }
 
@@ -258,7 +264,7 @@ func (l *Ledger) contributors(k seriesKey, d Day) contribution {
 		ids = append(ids, item{id, v})
 	}
 	slices.SortFunc(ids, byCost)
-	for i := 0; i < len(ids) && i < 10; i++ {
+	for i := 0; i < len(ids) && i < maxResources; i++ {
 		c.resources = append(c.resources, ids[i].name)
 	}
 	c.compute = total > 0 && computeSpend >= total/2

@@ -93,10 +93,10 @@ func corpusLines(attack bool) []line {
 
 // item is one generated CUR line item.
 type item struct {
-	id                string
-	day               int
-	l                 line
-	resource          string
+	id                 string
+	day                int
+	l                  line
+	resource           string
 	cost, amount, rate float64
 }
 

@@ -71,7 +71,7 @@ type Finding struct {
 	UsageType string    `json:"usage_type,omitempty"`
 	Region    string    `json:"region,omitempty"`
 	// ResourceIDs are the resources (instance ids, ARNs) billed for the
-	// finding's day, costliest first (at most ten), when the CUR has them.
+	// finding's day, costliest first (at most 50), when the CUR has them.
 	ResourceIDs []string `json:"resource_ids,omitempty"`
 	Compute     bool     `json:"compute"` // EC2, ECS, EKS, Lambda or instance usage
 	GPU         bool     `json:"gpu"`

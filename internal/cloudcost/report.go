@@ -54,8 +54,12 @@ func (r *Report) WriteText(w io.Writer) error {
 		sb.WriteString("\n")
 		for i, f := range r.Findings {
 			fmt.Fprintf(&sb, "%d. %s\n", i+1, f.Explanation)
-			if len(f.ResourceIDs) > 0 {
-				fmt.Fprintf(&sb, "   resources: %s\n", strings.Join(f.ResourceIDs, ", "))
+			if n := len(f.ResourceIDs); n > 0 {
+				fmt.Fprintf(&sb, "   resources: %s", strings.Join(f.ResourceIDs[:min(n, 10)], ", "))
+				if n > 10 {
+					fmt.Fprintf(&sb, " and %d more", n-10)
+				}
+				sb.WriteString("\n")
 			}
 		}
 	}
