@@ -36,6 +36,17 @@ func (l *loader) check(c *Config, at map[string]Pos, failed map[string]bool) {
 	if c.Webserver.SSLEnabled && c.Webserver.SSLCertificate == "" && !failed["webserver.ssl_certificate"] {
 		l.p.errorf(where("webserver.ssl_certificate", "webserver.ssl_enabled"), "webserver: ssl_enabled without an ssl_certificate")
 	}
+	if c.K8sAudit.Enabled {
+		ka := where("k8s_audit.enabled", "k8s_audit")
+		switch {
+		case c.K8sAudit.TokenFile == "" && c.K8sAudit.ClientCA == "" && !failed["k8s_audit.token_file"] && !failed["k8s_audit.client_ca"]:
+			l.p.errorf(ka, "k8s_audit: enabled without token_file or client_ca: the webhook must authenticate the API server")
+		case !c.Webserver.Enabled:
+			l.p.errorf(ka, "k8s_audit: enabled without webserver.enabled: the webhook is served by the webserver")
+		case c.K8sAudit.ClientCA != "" && !c.Webserver.SSLEnabled:
+			l.p.errorf(where("k8s_audit.client_ca"), "k8s_audit: client_ca without webserver.ssl_enabled: client certificates need TLS")
+		}
+	}
 	if !c.StdoutOutput.Enabled && !c.FileOutput.Enabled && !c.SyslogOutput.Enabled && !c.ProgramOutput.Enabled && !c.HTTPOutput.Enabled {
 		l.p.warnf(where("stdout_output.enabled", "stdout_output"), "no output is enabled (stdout_output, file_output, syslog_output, program_output, http_output): alerts go nowhere")
 	}

@@ -116,6 +116,9 @@ type Config struct {
 	Webserver Webserver
 	// Metrics (metrics) are the agent's periodic statistics.
 	Metrics Metrics
+	// K8sAudit (k8s_audit, ours) receives Kubernetes audit events on the
+	// webserver, for the rules of the k8s_audit source.
+	K8sAudit K8sAudit
 
 	// LogLevel (log_level) is the least severe level of the agent's own
 	// logs (not alerts): emergency, alert, critical, error, warning,
@@ -327,6 +330,28 @@ type Webserver struct {
 	PrometheusMetricsEnabled bool
 }
 
+// K8sAudit is the k8s_audit section: the audit webhook the API server's
+// webhook backend posts EventList batches to. It needs the webserver, and
+// a token or client certificates.
+type K8sAudit struct {
+	// Enabled (enabled) mounts the webhook. Default false.
+	Enabled bool
+	// Path (path) is where it is mounted. Default /k8s-audit.
+	Path string
+	// TokenFile (token_file) holds the bearer token the API server sends
+	// (its webhook kubeconfig's user token); surrounding blanks are
+	// dropped.
+	TokenFile string
+	// ClientCA (client_ca) is a PEM file of the CAs that sign the API
+	// server's client certificate: mutual TLS (needs ssl_enabled).
+	ClientCA string
+	// MaxBodyBytes (max_body_bytes) bounds one batch. Default 16 MiB.
+	MaxBodyBytes int
+	// Queue (queue) is how many batches wait for the rules at most; a
+	// batch beyond is refused with 503. Default 64.
+	Queue int
+}
+
 // Metrics is the metrics section.
 type Metrics struct {
 	// Enabled (enabled) takes a snapshot every Interval. Falco: false.
@@ -415,6 +440,7 @@ func Default() *Config {
 			K8sHealthzEndpoint: "/healthz",
 			SSLCertificate:     "/etc/peregrine/peregrine.pem",
 		},
+		K8sAudit: K8sAudit{Path: "/k8s-audit", MaxBodyBytes: 16 << 20, Queue: 64},
 		Metrics: Metrics{
 			Interval:                   time.Hour,
 			OutputRule:                 true,

@@ -76,6 +76,14 @@ func fields(c *Config) []field {
 			{name: "ssl_certificate", leaf: text(&c.Webserver.SSLCertificate, nil)},
 			{name: "prometheus_metrics_enabled", leaf: boolean(&c.Webserver.PrometheusMetricsEnabled)},
 		}},
+		{name: "k8s_audit", sub: []field{
+			{name: "enabled", leaf: boolean(&c.K8sAudit.Enabled)},
+			{name: "path", leaf: text(&c.K8sAudit.Path, checkURLPath)},
+			{name: "token_file", leaf: text(&c.K8sAudit.TokenFile, nil)},
+			{name: "client_ca", leaf: text(&c.K8sAudit.ClientCA, nil)},
+			{name: "max_body_bytes", leaf: integer(&c.K8sAudit.MaxBodyBytes, 1024, 1<<30)},
+			{name: "queue", leaf: integer(&c.K8sAudit.Queue, 1, 1<<16)},
+		}},
 		{name: "metrics", sub: []field{
 			{name: "enabled", leaf: boolean(&c.Metrics.Enabled)},
 			{name: "interval", leaf: duration(&c.Metrics.Interval, 100*time.Millisecond)},
