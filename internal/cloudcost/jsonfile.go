@@ -74,7 +74,8 @@ func syntaxError(name string, data []byte, off int64, err error) *Error {
 	}
 	off = min(off, int64(len(data)))
 	line := 1 + bytes.Count(data[:off], []byte("\n"))
-	col := off - int64(bytes.LastIndexByte(data[:off], '\n'))
+	// The offset counts the offending byte: it is at column off-nl-1.
+	col := max(off-int64(bytes.LastIndexByte(data[:off], '\n'))-1, 1)
 	return &Error{File: name, Line: line, Err: fmt.Errorf("column %d: malformed JSON: %w", col, err)}
 }
 
