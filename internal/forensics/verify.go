@@ -55,10 +55,11 @@ func Verify(dir string) (*VerifyReport, error) {
 	for _, a := range m.Artifacts {
 		want[a.Path] = a
 	}
-	sums, err := readSums(filepath.Join(dir, SumsFile))
+	sums, bad, err := readSums(filepath.Join(dir, SumsFile))
 	if err != nil {
 		r.Problems = append(r.Problems, err.Error())
 	}
+	r.Problems = append(r.Problems, bad...)
 	for p, sum := range sums {
 		a, ok := want[p]
 		switch {
@@ -140,26 +141,29 @@ func hashFile(p string) (string, int64, error) {
 // sumsLine is one line of sha256sum's output in text or binary mode.
 var sumsLine = regexp.MustCompile(`^([0-9a-f]{64}) [ *](.+)$`)
 
-// readSums reads a SHA256SUMS file into path -> hash.
-func readSums(p string) (map[string]string, error) {
+// readSums reads a SHA256SUMS file into path -> hash; lines that are not
+// "<sha256>  <path>" are returned as problems.
+func readSums(p string) (map[string]string, []string, error) {
 	f, err := os.Open(p)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", SumsFile, err)
+		return nil, nil, fmt.Errorf("%s: %w", SumsFile, err)
 	}
 	defer f.Close()
 	out := map[string]string{}
+	var bad []string
 	sc := bufio.NewScanner(f)
 	for n := 1; sc.Scan(); n++ {
 		m := sumsLine.FindStringSubmatch(sc.Text())
 		if m == nil {
-			return out, fmt.Errorf("%s line %d: not \"<sha256>  <path>\"", SumsFile, n)
+			bad = append(bad, fmt.Sprintf("%s line %d: not \"<sha256>  <path>\"", SumsFile, n))
+			continue
 		}
 		out[m[2]] = m[1]
 	}
 	if err := sc.Err(); err != nil {
-		return out, fmt.Errorf("%s: %w", SumsFile, err)
+		return out, bad, fmt.Errorf("%s: %w", SumsFile, err)
 	}
-	return out, nil
+	return out, bad, nil
 }
 
 // checkSeal checks the custody log's chain and compares its seal line with
