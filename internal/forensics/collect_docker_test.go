@@ -197,7 +197,9 @@ func TestCollectSuspect(t *testing.T) {
 			func(r *VerifyReport) bool { return len(r.Changed) == 1 && r.Changed[0].Path == cdir+"/filesystem.tar" }},
 		{"file removed", func(dir string) error { return os.Remove(filepath.Join(dir, minerDir, "exe")) },
 			func(r *VerifyReport) bool { return len(r.Missing) == 1 && r.Missing[0] == minerDir+"/exe" }},
-		{"file added", func(dir string) error { return os.WriteFile(filepath.Join(dir, cdir, "notes.txt"), []byte("hi"), 0o644) },
+		{"file added", func(dir string) error {
+			return os.WriteFile(filepath.Join(dir, cdir, "notes.txt"), []byte("hi"), 0o644)
+		},
 			func(r *VerifyReport) bool { return len(r.Extra) == 1 && r.Extra[0] == cdir+"/notes.txt" }},
 	} {
 		dir := copyBundle(t, out)
