@@ -28,6 +28,7 @@ and the files Peregrine writes are read by sysdig and Wireshark.`,
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(
 		newCaptureCmd(),
+		newCloudCmd(),
 		newConfigCmd(),
 		newEventsCmd(),
 		newFieldsCmd(),
