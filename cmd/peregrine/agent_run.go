@@ -41,6 +41,7 @@ type agent struct {
 	capt     *capture.Capture
 	start    time.Time
 	watching atomic.Bool // the engine runs on the live capture: /healthz
+	k8s      *docWebhook // the k8s_audit webhook; nil when not enabled
 
 	outMu    sync.RWMutex // held for reading while an alert is sent
 	outs     *output.Outputs
@@ -127,6 +128,11 @@ func (a *agent) run(ctx context.Context, cfg *config.Config) (err error) {
 		return errors.Join(err, diagnosticsError(cdiags))
 	}
 	a.eng = eng
+	k8s, kdiags, err := newK8sAudit(cfg, spec, eo)
+	if err != nil {
+		return err
+	}
+	a.k8s, warnings = k8s, warnings+len(kdiags)
 	// Capture first, then scan /proc: a process that starts in between
 	// is in both, and the state takes the events' word for it.
 	capt, err := startCapture(capture.Options{Types: engine.Types(eng.Ruleset()), RingSize: p.RingSize, Snaplen: p.Snaplen})
@@ -176,6 +182,10 @@ func (a *agent) run(ctx context.Context, cfg *config.Config) (err error) {
 	wg.Go(func() { a.reloadLoop(bg, reload, srv) })
 	if cfg.WatchConfigFiles {
 		wg.Go(func() { a.watch(bg, reload) })
+	}
+	if k8s != nil {
+		wg.Go(func() { k8s.run(bg, a.emit, a) })
+		defer func() { a.note("%s", k8s.summary()) }()
 	}
 	go func() {
 		<-ctx.Done()

@@ -45,6 +45,9 @@ func (a *agent) startServer(cfg *config.Config) (*server.Server, error) {
 	}
 	if ws.SSLEnabled {
 		sc.TLS = server.TLS{Enabled: true, CertFile: ws.SSLCertificate}
+		if a.k8s != nil {
+			sc.TLS.ClientCAFile = cfg.K8sAudit.ClientCA
+		}
 	}
 	if cfg.Metrics.Enabled && ws.PrometheusMetricsEnabled {
 		m, err := metrics.New(a.snapshot, metricsOptions(cfg.Metrics), a.log)
@@ -56,6 +59,11 @@ func (a *agent) startServer(cfg *config.Config) (*server.Server, error) {
 	srv, err := server.New(sc)
 	if err != nil {
 		return nil, fmt.Errorf("web server: %w", err)
+	}
+	if a.k8s != nil {
+		if err := a.k8s.mount(srv); err != nil {
+			return nil, err
+		}
 	}
 	if err := srv.Start(); err != nil {
 		return nil, fmt.Errorf("web server: %w", err)
@@ -133,6 +141,15 @@ func (a *agent) snapshot() metrics.Snapshot {
 			continue
 		}
 		s.Rules = append(s.Rules, metrics.RuleMatches{Name: r.Name, Priority: r.Priority, Source: r.Source, Tags: r.Tags, Matches: c.AlertsByName[r.Name]})
+	}
+	if a.k8s != nil {
+		kc := a.k8s.eval.Counters()
+		s.Alerts += kc.Alerts
+		for i, r := range a.k8s.eval.Ruleset().Rules() {
+			if r.Enabled {
+				s.Rules = append(s.Rules, metrics.RuleMatches{Name: r.Name, Priority: r.Priority, Source: r.Source, Tags: r.Tags, Matches: kc.AlertsByRule[i]})
+			}
+		}
 	}
 	s.Rules = append(s.Rules, metrics.RuleMatches{Name: engine.DropRule, Priority: alert.PriorityCritical, Source: "syscall", Matches: c.DropAlerts})
 	a.outMu.RLock()

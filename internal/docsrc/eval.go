@@ -43,7 +43,6 @@ type Evaluator struct {
 	rs       *rules.Ruleset
 	hostname string
 	matched  []*rules.CompiledRule
-	alert    alert.Alert
 
 	docs, alerts, bad atomic.Uint64
 	byRule            []atomic.Uint64
@@ -93,8 +92,8 @@ func (e *Evaluator) Ruleset() *rules.Ruleset { return e.rs }
 func (e *Evaluator) Def() *Def { return e.def }
 
 // Eval tests one document, which happened at t, and calls emit for every
-// alert. The alert passed to emit is reused by the next call: emit must
-// copy what it keeps. doc must not change until Eval returns.
+// alert; each alert is new, emit may keep it (outputs read it later). doc
+// must not change until Eval returns.
 func (e *Evaluator) Eval(doc []byte, t time.Time, emit func(*alert.Alert)) {
 	e.cur.Set(doc, t)
 	e.docs.Add(1)
@@ -111,9 +110,9 @@ func (e *Evaluator) Eval(doc []byte, t time.Time, emit func(*alert.Alert)) {
 				break
 			}
 		}
-		e.alert = r.Alert(t, e.hostname)
 		if emit != nil {
-			emit(&e.alert)
+			a := r.Alert(t, e.hostname)
+			emit(&a)
 		}
 	}
 }

@@ -126,6 +126,14 @@ func New(cfg Config) (*Server, error) {
 			MinVersion:     tls.VersionTLS12,
 			GetCertificate: s.cert.get,
 		}
+		if cfg.TLS.ClientCAFile != "" {
+			pool, err := clientCAs(cfg.TLS.ClientCAFile)
+			if err != nil {
+				return nil, fmt.Errorf("server: %w", err)
+			}
+			s.http.TLSConfig.ClientCAs = pool
+			s.http.TLSConfig.ClientAuth = tls.VerifyClientCertIfGiven
+		}
 	}
 	return s, nil
 }
