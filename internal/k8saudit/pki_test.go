@@ -21,8 +21,8 @@ import (
 // PEM files.
 type testPKI struct {
 	caFile, serverFile string // CA certificate; server certificate and key
-	pool                   *x509.CertPool
-	client                 tls.Certificate
+	pool               *x509.CertPool
+	client             tls.Certificate
 }
 
 func newPKI(t *testing.T) *testPKI {
