@@ -22,6 +22,8 @@ type Options struct {
 	MaxJSONBytes  int64  // bytes of a manifest, index or configuration: 16 MiB
 	MaxEntries    int    // entries of the effective file tree: 4 Mi
 	MaxFindings   int    // findings kept, the most severe first: 10000
+
+	ratioFloor int64 // uncompressed bytes before MaxRatio applies: 64 MiB
 }
 
 func (o Options) withDefaults() Options {
@@ -31,6 +33,7 @@ func (o Options) withDefaults() Options {
 	o.MaxJSONBytes = cmp.Or(o.MaxJSONBytes, 16<<20)
 	o.MaxEntries = cmp.Or(o.MaxEntries, 4<<20)
 	o.MaxFindings = cmp.Or(o.MaxFindings, 10000)
+	o.ratioFloor = cmp.Or(o.ratioFloor, 64<<20)
 	return o
 }
 

@@ -33,7 +33,7 @@ func openStore(p string) (store, error) {
 		if err != nil {
 			return nil, fmt.Errorf("open image: %w", err)
 		}
-		return &dirStore{root: root, dir: p}, nil
+		return &dirStore{root: root}, nil
 	}
 	if !fi.Mode().IsRegular() {
 		return nil, fmt.Errorf("open image %s: not a regular file or a directory (save the image to a file first)", p)
@@ -54,22 +54,21 @@ func openStore(p string) (store, error) {
 // symbolic links that lead outside the directory.
 type dirStore struct {
 	root *os.Root
-	dir  string
 }
 
 func (d *dirStore) open(name string) (io.ReadCloser, int64, error) {
 	f, err := d.root.Open(name)
 	if err != nil {
-		return nil, 0, fmt.Errorf("%s: %s: %w", d.dir, name, err)
+		return nil, 0, fmt.Errorf("%s: %w", name, err)
 	}
 	fi, err := f.Stat()
 	if err != nil {
 		f.Close()
-		return nil, 0, fmt.Errorf("%s: %s: %w", d.dir, name, err)
+		return nil, 0, fmt.Errorf("%s: %w", name, err)
 	}
 	if !fi.Mode().IsRegular() {
 		f.Close()
-		return nil, 0, fmt.Errorf("%s: %s: not a regular file", d.dir, name)
+		return nil, 0, fmt.Errorf("%s: not a regular file", name)
 	}
 	return f, fi.Size(), nil
 }
@@ -172,21 +171,21 @@ func (s *tarStore) resolve(name string) (member, error) {
 	for range 8 {
 		m, ok := s.members[n]
 		if !ok {
-			return member{}, fmt.Errorf("%s: member %q: %w", s.file, name, fs.ErrNotExist)
+			return member{}, fmt.Errorf("member %q: %w", name, fs.ErrNotExist)
 		}
 		if m.link == "" {
 			return m, nil
 		}
 		if path.IsAbs(m.link) {
-			return member{}, fmt.Errorf("%s: member %q: symbolic link to %q points outside the archive", s.file, n, m.link)
+			return member{}, fmt.Errorf("member %q: symbolic link to %q points outside the archive", n, m.link)
 		}
 		next, err := memberName(path.Join(path.Dir(n), m.link))
 		if err != nil {
-			return member{}, fmt.Errorf("%s: member %q: symbolic link to %q points outside the archive", s.file, n, m.link)
+			return member{}, fmt.Errorf("member %q: symbolic link to %q points outside the archive", n, m.link)
 		}
 		n = next
 	}
-	return member{}, fmt.Errorf("%s: member %q: too many symbolic links", s.file, name)
+	return member{}, fmt.Errorf("member %q: too many symbolic links", name)
 }
 
 func (s *tarStore) open(name string) (io.ReadCloser, int64, error) {

@@ -23,6 +23,7 @@ func (a *analysis) history(cfg imageConfig, layers []Layer) []History {
 				e.Layer = ptr(next)
 				layers[next].History = ptr(i)
 				layers[next].CreatedBy = cmd
+				layers[next].Comment = h.Comment
 				layers[next].Created = e.Created
 			}
 			next++

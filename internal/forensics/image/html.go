@@ -55,7 +55,7 @@ code{font-family:ui-monospace,monospace;font-size:90%;word-break:break-all}
 </table>
 <h2>Layers</h2>
 <table><tr><th>#</th><th>Size</th><th>Entries</th><th>Whiteouts</th><th>Diff ID</th><th>Created by</th></tr>
-{{range .Layers}}<tr><td>{{.Index}}</td><td>{{bytes .Size}}</td><td>{{.Entries}}</td><td>{{.Whiteouts}}</td><td><code title="{{.DiffID}}">{{short .DiffID}}</code></td><td><code>{{.CreatedBy}}</code></td></tr>
+{{range .Layers}}<tr><td>{{.Index}}</td><td>{{bytes .Size}}</td><td>{{.Entries}}</td><td>{{.Whiteouts}}</td><td><code title="{{.DiffID}}">{{short .DiffID}}</code></td><td><code>{{.CreatedBy}}</code>{{with .Comment}} ({{.}}){{end}}</td></tr>
 {{end}}</table>
 <h2>History</h2>
 <table><tr><th>#</th><th>Created</th><th>Layer</th><th>Created by</th><th>Comment</th></tr>

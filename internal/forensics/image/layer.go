@@ -81,7 +81,7 @@ func (a *analysis) readLayer(i int, ref blobRef, diffID string) (Layer, error) {
 	case len(head) == 4 && string(head) == "\x28\xb5\x2f\xfd":
 		return l, fmt.Errorf("%s: zstd-compressed layers are not supported", ref.name)
 	}
-	g := &guard{r: raw, stored: stored, limit: a.opt.MaxLayerBytes, ratio: a.opt.MaxRatio, ratioFloor: ratioFloor, compressedSrc: l.Compressed}
+	g := &guard{r: raw, stored: stored, limit: a.opt.MaxLayerBytes, ratio: a.opt.MaxRatio, ratioFloor: a.opt.ratioFloor, compressedSrc: l.Compressed}
 	diffHash := sha256.New()
 	plain := io.TeeReader(g, diffHash)
 	tr := tar.NewReader(plain)
@@ -118,10 +118,6 @@ func (a *analysis) readLayer(i int, ref blobRef, diffID string) (Layer, error) {
 	}
 	return l, nil
 }
-
-// ratioFloor is the uncompressed size below which the compression ratio
-// is not checked.
-const ratioFloor = 64 << 20
 
 // entryName cleans the name of a layer entry, refusing absolute names and
 // names that climb out of the root file system.

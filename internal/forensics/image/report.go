@@ -51,6 +51,7 @@ type Layer struct {
 	Whiteouts  int    `json:"whiteouts"`
 	History    *int   `json:"history,omitempty"` // index into Report.History
 	CreatedBy  string `json:"created_by,omitempty"`
+	Comment    string `json:"comment,omitempty"`
 	Created    string `json:"created,omitempty"`
 }
 

@@ -18,7 +18,7 @@ type secretRule struct {
 var secretRules = []secretRule{
 	{"AWS access key id", Critical, regexp.MustCompile(`\b((?:AKIA|ASIA)[0-9A-Z]{16})\b`)},
 	{"AWS secret access key", Critical, regexp.MustCompile(`(?i)aws_secret_access_key["']?\s*[=:]\s*["']?([A-Za-z0-9/+=]{40})`)},
-	{"private key", Critical, regexp.MustCompile(`(-----BEGIN [A-Z ]*PRIVATE KEY-----[^-]*(?:-----END [A-Z ]*PRIVATE KEY-----)?)`)},
+	{"private key", Critical, regexp.MustCompile(`(-----BEGIN [A-Z ]*PRIVATE KEY-----[A-Za-z0-9+/=\s]*(?:-----END [A-Z ]*PRIVATE KEY-----)?)`)},
 	{"GitHub token", High, regexp.MustCompile(`\b((?:gh[pousr]_[A-Za-z0-9]{36,})|github_pat_[A-Za-z0-9_]{22,})`)},
 	{"Slack token", High, regexp.MustCompile(`\b(xox[abposr]-[A-Za-z0-9-]{10,})`)},
 	{"password, token or secret assignment", High, regexp.MustCompile(`(?i)\b[A-Z0-9_.-]*(?:PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIALS?)\s*[=:]\s*("[^"$]+"|'[^'$]+'|[^\s"'$;&|]+)`)},

@@ -48,7 +48,11 @@ func WriteText(w io.Writer, r *Report) error {
 	fmt.Fprintf(tw, "\nLayers (%d)\n", len(r.Layers))
 	p("  #\tSIZE\tENTRIES\tDIFF ID\tCREATED BY\n")
 	for _, l := range r.Layers {
-		p("  %d\t%s\t%d\t%s\t%s\n", l.Index, bytesText(l.Size), l.Entries, short(l.DiffID), oneLine(l.CreatedBy, 100))
+		by := l.CreatedBy
+		if by == "" && l.Comment != "" {
+			by = "(" + l.Comment + ")"
+		}
+		p("  %d\t%s\t%d\t%s\t%s\n", l.Index, bytesText(l.Size), l.Entries, short(l.DiffID), oneLine(by, 100))
 	}
 	empty := 0
 	for _, h := range r.History {
@@ -80,7 +84,7 @@ func WriteText(w io.Writer, r *Report) error {
 		if f.Layer != nil {
 			at += fmt.Sprintf(" (layer %d)", *f.Layer)
 		}
-		p("  %s\t%s\t%s\t%s", f.Severity, f.Rule, at, f.Reason)
+		p("  %s\t%s\t%s\t%s", f.Severity, f.Rule, strings.TrimSpace(at), f.Reason)
 		if f.Evidence != "" {
 			p(" [%s]", oneLine(f.Evidence, 120))
 		}
