@@ -52,7 +52,7 @@ append-only, hash-chained custody.log, and is made read-only at the end.
 --pause pauses the containers while collecting and unpauses them after, even
 on error. Artifacts that fail are recorded and the rest is collected; the exit
 status is then 1.`,
-		Args: cobra.MinimumNArgs(1),
+		Args: usageArgs(cobra.MinimumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if output != "text" && output != "json" {
 				return usageError{fmt.Errorf("forensics collect: -o %q: want text or json", output)}
@@ -141,6 +141,16 @@ func printCollect(w io.Writer, format string, res *forensics.Result, took time.D
 	fmt.Fprintf(&b, "verify: peregrine forensics verify %s   (or: cd %s && sha256sum -c %s)\n", s.Bundle, s.Bundle, forensics.SumsFile)
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// usageArgs makes an argument check's error a usage error.
+func usageArgs(check cobra.PositionalArgs) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if err := check(cmd, args); err != nil {
+			return usageError{fmt.Errorf("%s: %w", cmd.CommandPath(), err)}
+		}
+		return nil
+	}
 }
 
 // isTerminal reports whether w is a terminal.

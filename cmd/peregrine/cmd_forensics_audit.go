@@ -36,7 +36,7 @@ func newForensicsAuditCmd() *cobra.Command {
 
 Exits 1 when a container has a finding at or above --fail-on (default high;
 "none" never fails).`,
-		Args: cobra.MinimumNArgs(1),
+		Args: usageArgs(cobra.MinimumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if output != "text" && output != "json" {
 				return usageError{fmt.Errorf("forensics audit: -o %q: want text or json", output)}

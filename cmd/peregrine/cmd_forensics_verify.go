@@ -21,7 +21,7 @@ compares it with manifest.json and SHA256SUMS: files changed, missing, or not
 listed (extra), disagreements between the two lists, a broken custody log
 chain, and a manifest or SHA256SUMS that is not the one the custody log
 sealed. Exits 1 unless the bundle is exactly as collected.`,
-		Args: cobra.ExactArgs(1),
+		Args: usageArgs(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if output != "text" && output != "json" {
 				return usageError{fmt.Errorf("forensics verify: -o %q: want text or json", output)}
