@@ -65,7 +65,7 @@ func wholeDocument(br *bufio.Reader, name string, head []byte, maxLine int, each
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
-	doc := append(append([]byte{}, head...), rest...)
+	doc := append(append(append([]byte{}, head...), '\n'), rest...)
 	if len(doc) > maxLine || !gjson.ValidBytes(doc) {
 		bad(fmt.Errorf("%s:1: not a JSON document per line, nor one JSON document: %s", name, clip(bytes.TrimSpace(head))))
 		return nil
