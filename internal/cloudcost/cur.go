@@ -105,23 +105,26 @@ func (r *Reader) readCUR(name string, in *bufio.Reader, st FileStats) (FileStats
 		return st, errs
 	}
 	var errs []error
+	line := 1 // of the last row read
 	for {
 		row, err := cr.Read()
 		if err == io.EOF {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
 				st.Skipped++
 				errs = append(errs, &Error{File: name, Line: pe.StartLine, Err: pe.Err})
+				line = pe.Line
 				continue
 			}
+			// The stream broke (a cut gzip file): what was read stands.
 			st.Skipped++
 			errs = append(errs, &Error{File: name, Line: line + 1, Err: readErr(err)})
 			break
 		}
+		line, _ = cr.FieldPos(0)
 		rec, ok, err := curRecord(row, &col, st.Format)
 		if err != nil {
 			st.Skipped++
