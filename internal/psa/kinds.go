@@ -12,6 +12,7 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	sigsyaml "sigs.k8s.io/yaml"
 )
 
 // Object is a Namespace or an object that carries a pod template.
@@ -43,68 +44,73 @@ type envelope struct {
 	APIVersion string            `json:"apiVersion"`
 	Kind       string            `json:"kind"`
 	Metadata   metav1.ObjectMeta `json:"metadata"`
-	Items      []json.RawMessage `json:"items"`
 	Spec       json.RawMessage   `json:"spec"`
 	Template   json.RawMessage   `json:"template"`
 }
 
 // podKind extracts the pod template of one kind from a document.
-type podKind func(data []byte) (*PodTemplate, error)
+type podKind func(unmarshal unmarshalFunc) (*PodTemplate, error)
+
+// unmarshalFunc decodes one object into v. For YAML it decodes the JSON
+// conversion first, and when that fails (a YAML scalar such as yes or 8080
+// in a string field) decodes the YAML text the way kubectl does, with
+// scalars converted to the type of the field they land in.
+type unmarshalFunc func(v any) error
 
 // podKinds are the kinds that carry a pod template, with the path to it.
 var podKinds = map[string]podKind{
-	"Pod": func(data []byte) (*PodTemplate, error) {
+	"Pod": func(unmarshal unmarshalFunc) (*PodTemplate, error) {
 		var o corev1.Pod
-		if err := json.Unmarshal(data, &o); err != nil {
+		if err := unmarshal(&o); err != nil {
 			return nil, err
 		}
 		return &PodTemplate{Meta: &o.ObjectMeta, Spec: &o.Spec, MetaPath: "metadata", SpecPath: "spec"}, nil
 	},
-	"Deployment": func(data []byte) (*PodTemplate, error) {
+	"Deployment": func(unmarshal unmarshalFunc) (*PodTemplate, error) {
 		var o appsv1.Deployment
-		if err := json.Unmarshal(data, &o); err != nil {
+		if err := unmarshal(&o); err != nil {
 			return nil, err
 		}
 		return template(&o.Spec.Template, "spec.template"), nil
 	},
-	"StatefulSet": func(data []byte) (*PodTemplate, error) {
+	"StatefulSet": func(unmarshal unmarshalFunc) (*PodTemplate, error) {
 		var o appsv1.StatefulSet
-		if err := json.Unmarshal(data, &o); err != nil {
+		if err := unmarshal(&o); err != nil {
 			return nil, err
 		}
 		return template(&o.Spec.Template, "spec.template"), nil
 	},
-	"DaemonSet": func(data []byte) (*PodTemplate, error) {
+	"DaemonSet": func(unmarshal unmarshalFunc) (*PodTemplate, error) {
 		var o appsv1.DaemonSet
-		if err := json.Unmarshal(data, &o); err != nil {
+		if err := unmarshal(&o); err != nil {
 			return nil, err
 		}
 		return template(&o.Spec.Template, "spec.template"), nil
 	},
-	"ReplicaSet": func(data []byte) (*PodTemplate, error) {
+	"ReplicaSet": func(unmarshal unmarshalFunc) (*PodTemplate, error) {
 		var o appsv1.ReplicaSet
-		if err := json.Unmarshal(data, &o); err != nil {
+		if err := unmarshal(&o); err != nil {
 			return nil, err
 		}
 		return template(&o.Spec.Template, "spec.template"), nil
 	},
-	"Job": func(data []byte) (*PodTemplate, error) {
+	"Job": func(unmarshal unmarshalFunc) (*PodTemplate, error) {
 		var o batchv1.Job
-		if err := json.Unmarshal(data, &o); err != nil {
+		if err := unmarshal(&o); err != nil {
 			return nil, err
 		}
 		return template(&o.Spec.Template, "spec.template"), nil
 	},
-	"CronJob": func(data []byte) (*PodTemplate, error) {
+	"CronJob": func(unmarshal unmarshalFunc) (*PodTemplate, error) {
 		var o batchv1.CronJob
-		if err := json.Unmarshal(data, &o); err != nil {
+		if err := unmarshal(&o); err != nil {
 			return nil, err
 		}
 		return template(&o.Spec.JobTemplate.Spec.Template, "spec.jobTemplate.spec.template"), nil
 	},
-	"ReplicationController": func(data []byte) (*PodTemplate, error) {
+	"ReplicationController": func(unmarshal unmarshalFunc) (*PodTemplate, error) {
 		var o corev1.ReplicationController
-		if err := json.Unmarshal(data, &o); err != nil {
+		if err := unmarshal(&o); err != nil {
 			return nil, err
 		}
 		if o.Spec.Template == nil {
@@ -112,9 +118,9 @@ var podKinds = map[string]podKind{
 		}
 		return template(o.Spec.Template, "spec.template"), nil
 	},
-	"PodTemplate": func(data []byte) (*PodTemplate, error) {
+	"PodTemplate": func(unmarshal unmarshalFunc) (*PodTemplate, error) {
 		var o corev1.PodTemplate
-		if err := json.Unmarshal(data, &o); err != nil {
+		if err := unmarshal(&o); err != nil {
 			return nil, err
 		}
 		return template(&o.Template, "template"), nil
@@ -160,84 +166,115 @@ func decodeDocument(d document) (objs []Object, skipped int, errs []*DecodeError
 		fail(d.src, errors.New("not a Kubernetes object: the document is not a mapping"))
 		return nil, 0, errs
 	}
-	var env envelope
-	if err := json.Unmarshal(data, &env); err != nil {
+	var kind struct {
+		Kind  string            `json:"kind"`
+		Items []json.RawMessage `json:"items"`
+	}
+	if err := json.Unmarshal(data, &kind); err != nil {
 		fail(d.src, fmt.Errorf("not a Kubernetes object: %w", err))
 		return nil, 0, errs
 	}
-	if isList(env) {
-		lines := itemLines(d, len(env.Items))
-		for i, item := range env.Items {
-			src := d.src
-			src.Item = i + 1
-			src.Line = lines[i]
-			o, s, err := decodeObject(src, item)
-			switch {
-			case err != nil:
-				fail(src, err)
-			case s:
-				skipped++
-			default:
-				objs = append(objs, o)
-			}
+	add := func(src Source, data []byte, text func() []byte) {
+		o, s, err := decodeObject(src, data, text)
+		switch {
+		case err != nil:
+			fail(src, err)
+		case s:
+			skipped++
+		default:
+			objs = append(objs, o)
 		}
+	}
+	var docText func() []byte
+	if d.yaml {
+		docText = func() []byte { return d.data }
+	}
+	if !isList(kind.Kind, kind.Items) {
+		add(d.src, data, docText)
 		return objs, skipped, errs
 	}
-	o, s, err := decodeObject(d.src, data)
-	switch {
-	case err != nil:
-		fail(d.src, err)
-	case s:
-		skipped++
-	default:
-		objs = append(objs, o)
+	lines, nodes := listItems(d, len(kind.Items))
+	for i, item := range kind.Items {
+		src := d.src
+		src.Item, src.Line = i+1, lines[i]
+		var text func() []byte
+		if d.yaml && nodes != nil {
+			node := nodes[i]
+			text = func() []byte {
+				out, err := yaml.Marshal(node)
+				if err != nil {
+					return nil
+				}
+				return out
+			}
+		}
+		add(src, item, text)
 	}
 	return objs, skipped, errs
 }
 
-// itemLines finds the line of each item of a List document, falling back
-// to the document's line.
-func itemLines(d document, n int) []int {
-	lines := make([]int, n)
+// yamlUnmarshal decodes YAML with sigs.k8s.io/yaml and drops the two
+// prefixes its errors carry.
+func yamlUnmarshal(data []byte, v any) error {
+	err := sigsyaml.Unmarshal(data, v)
+	if err == nil {
+		return nil
+	}
+	msg := strings.TrimPrefix(err.Error(), "error unmarshaling JSON: ")
+	return errors.New(strings.TrimPrefix(msg, "while decoding JSON: "))
+}
+
+// listItems finds the line and the YAML node of each of the n items of a
+// List document; lines fall back to the document's line, and nodes are
+// nil when the items cannot be found.
+func listItems(d document, n int) (lines []int, nodes []*yaml.Node) {
+	lines = make([]int, n)
 	for i := range lines {
 		lines[i] = d.src.Line
 	}
 	var root yaml.Node
-	if yaml.Unmarshal(d.data, &root) != nil || len(root.Content) == 0 {
-		return lines
+	if yaml.Unmarshal(d.data, &root) != nil || len(root.Content) == 0 || root.Content[0].Kind != yaml.MappingNode {
+		return lines, nil
 	}
 	offset := d.src.Line - 1
 	if d.yaml {
 		offset = chunkStart(d)
 	}
 	m := root.Content[0]
-	if m.Kind != yaml.MappingNode {
-		return lines
-	}
 	for k := 0; k+1 < len(m.Content); k += 2 {
-		if m.Content[k].Value != "items" || m.Content[k+1].Kind != yaml.SequenceNode {
+		seq := m.Content[k+1]
+		if m.Content[k].Value != "items" || seq.Kind != yaml.SequenceNode || len(seq.Content) != n {
 			continue
 		}
-		for i, item := range m.Content[k+1].Content {
-			if i < n {
-				lines[i] = item.Line + offset
-			}
+		for i, item := range seq.Content {
+			lines[i] = item.Line + offset
 		}
+		return lines, seq.Content
 	}
-	return lines
+	return lines, nil
 }
 
 // isList reports whether a document is a List (kubectl get -o yaml) or a
 // typed list such as PodList.
-func isList(env envelope) bool {
-	return env.Kind == "List" || (strings.HasSuffix(env.Kind, "List") && env.Items != nil)
+func isList(kind string, items []json.RawMessage) bool {
+	return kind == "List" || (strings.HasSuffix(kind, "List") && items != nil)
 }
 
 // decodeObject decodes one object; skip is true for kinds with no pod
 // template.
-func decodeObject(src Source, data []byte) (o Object, skip bool, err error) {
+func decodeObject(src Source, data []byte, text func() []byte) (o Object, skip bool, err error) {
+	unmarshal := func(v any) error {
+		err := json.Unmarshal(data, v)
+		if err == nil || text == nil {
+			return err
+		}
+		if t := text(); t != nil {
+			return yamlUnmarshal(t, v)
+		}
+		return err
+	}
 	var env envelope
-	if err := json.Unmarshal(data, &env); err != nil {
+	if err := unmarshal(&env); err != nil {
 		return o, false, fmt.Errorf("not a Kubernetes object: %w", err)
 	}
 	o = Object{
@@ -280,7 +317,7 @@ func decodeObject(src Source, data []byte) (o Object, skip bool, err error) {
 	} else if len(env.Spec) == 0 || string(env.Spec) == "null" {
 		return o, false, fmt.Errorf("%s: no spec", name)
 	}
-	pod, err := extract(data)
+	pod, err := extract(unmarshal)
 	if err != nil {
 		return o, false, fmt.Errorf("%s: %w", name, err)
 	}
