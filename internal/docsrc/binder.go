@@ -31,8 +31,33 @@ func NewBinder(def *Def, cur *Cursor, hostname string) *Binder {
 	return &Binder{def: def, cur: cur, hostname: hostname, loc: time.Local}
 }
 
-// Bind implements field.Binder.
+// Bind implements field.Binder. Every extractor computes its values once
+// per document: the rules use the same field in many checks.
 func (b *Binder) Bind(f *field.Field, arg field.Arg) (field.Extractor, error) {
+	ex, err := b.bind(f, arg)
+	if err != nil {
+		return nil, err
+	}
+	return b.once(ex), nil
+}
+
+// once returns ex computed at most once per document.
+func (b *Binder) once(ex field.Extractor) field.Extractor {
+	c := b.cur
+	var num uint64
+	var vals []field.Value
+	return func(dst []field.Value) []field.Value {
+		if !c.valid {
+			return dst
+		}
+		if num != c.num {
+			vals, num = ex(vals[:0]), c.num
+		}
+		return append(dst, vals...)
+	}
+}
+
+func (b *Binder) bind(f *field.Field, arg field.Arg) (field.Extractor, error) {
 	switch {
 	case strings.HasPrefix(f.Name, "evt."):
 		return b.bindEvt(f)
@@ -149,15 +174,16 @@ func (b *Binder) bindJSON(f *field.Field, arg field.Arg) (field.Extractor, error
 	c := b.cur
 	switch strings.TrimPrefix(strings.TrimPrefix(f.Name, "json."), "jevt.") {
 	case "value":
-		path, err := PointerPath(arg.Text)
+		ptr, err := PointerPath(arg.Text)
 		if err != nil {
 			return nil, fmt.Errorf("%s[%s]: %w", f.Name, arg.Text, err)
 		}
+		path := CompilePath(ptr)
 		return func(dst []field.Value) []field.Value {
 			if !c.valid {
 				return dst
 			}
-			r := gjson.Get(c.Text(), path)
+			r := c.Lookup(path)
 			if !r.Exists() {
 				return dst
 			}

@@ -14,6 +14,9 @@ type Cursor struct {
 	first time.Time
 	prev  time.Time
 	valid bool
+
+	members []member // the top-level members, for Lookup
+	indexed uint64   // the document number members belong to
 }
 
 // Set moves the cursor to doc, which happened at t.

@@ -61,6 +61,18 @@ var arrayPaths = map[string]string{
 	"ka.req.service.ports":           "requestObject.spec.ports",
 }
 
+// Compiled paths the extractors share (read-only).
+var (
+	pathObjectRef    = docsrc.CompilePath("objectRef")
+	pathFirstImage   = docsrc.CompilePath("requestObject.spec.containers.0.image")
+	pathContainers   = docsrc.CompilePath("requestObject.spec.containers")
+	pathOldEphemeral = docsrc.CompilePath("requestObject.ephemeralContainers")
+	pathVolumes      = docsrc.CompilePath("requestObject.spec.volumes")
+	pathSubjects     = docsrc.CompilePath("requestObject.subjects")
+	pathRules        = docsrc.CompilePath("requestObject.rules")
+	pathURI          = docsrc.CompilePath("requestURI")
+)
+
 // containerKeys are, for each per-container field (after
 // ka.req.pod.<kind>.), the path of its value in a container.
 var containerKeys = map[string]string{
@@ -146,11 +158,12 @@ func (b binder) bind(c *docsrc.Cursor, f *field.Field, arg field.Arg) (field.Ext
 
 // scalar reads the value at one path.
 func scalar(c *docsrc.Cursor, path string) field.Extractor {
+	p := docsrc.CompilePath(path)
 	return func(dst []field.Value) []field.Value {
 		if !c.Valid() {
 			return dst
 		}
-		r := gjson.Get(c.Text(), path)
+		r := c.Lookup(p)
 		if !r.Exists() {
 			return dst
 		}
@@ -161,11 +174,12 @@ func scalar(c *docsrc.Cursor, path string) field.Extractor {
 // array gives each element of the array at path (only element idx when
 // idx >= 0); no value when there is no array there.
 func array(c *docsrc.Cursor, path string, idx int) field.Extractor {
+	p := docsrc.CompilePath(path)
 	return func(dst []field.Value) []field.Value {
 		if !c.Valid() {
 			return dst
 		}
-		r := gjson.Get(c.Text(), path)
+		r := c.Lookup(p)
 		if !r.IsArray() {
 			return dst
 		}
@@ -206,7 +220,7 @@ func targetPod(c *docsrc.Cursor) field.Extractor {
 		if !c.Valid() {
 			return dst
 		}
-		ref := gjson.Get(c.Text(), "objectRef")
+		ref := c.Lookup(pathObjectRef)
 		if ref.Get("resource").Str != "pods" {
 			return dst
 		}
@@ -224,7 +238,7 @@ func firstContainer(c *docsrc.Cursor, repo bool) field.Extractor {
 		if !c.Valid() {
 			return dst
 		}
-		img := gjson.Get(c.Text(), "requestObject.spec.containers.0.image")
+		img := c.Lookup(pathFirstImage)
 		if img.Type != gjson.String {
 			return dst
 		}
@@ -243,7 +257,7 @@ func anyPrivileged(c *docsrc.Cursor) field.Extractor {
 		if !c.Valid() {
 			return dst
 		}
-		arr := gjson.Get(c.Text(), "requestObject.spec.containers")
+		arr := c.Lookup(pathContainers)
 		if !arr.IsArray() {
 			return dst
 		}

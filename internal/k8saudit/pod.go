@@ -16,32 +16,31 @@ import (
 // effective user and group, which fall back to the pod's setting, then 0.
 func containerField(c *docsrc.Cursor, kind, sub string, idx int) field.Extractor {
 	key := containerKeys[sub]
-	path := "requestObject.spec." + kind
-	podPath := ""
+	path := docsrc.CompilePath("requestObject.spec." + kind)
+	var podPath docsrc.Path
 	switch sub {
 	case "eff_run_as_user":
-		podPath = "requestObject.spec.securityContext.runAsUser"
+		podPath = docsrc.CompilePath("requestObject.spec.securityContext.runAsUser")
 	case "eff_run_as_group":
-		podPath = "requestObject.spec.securityContext.runAsGroup"
+		podPath = docsrc.CompilePath("requestObject.spec.securityContext.runAsGroup")
 	}
 	zero := docsrc.Str("0")
 	return func(dst []field.Value) []field.Value {
 		if !c.Valid() {
 			return dst
 		}
-		text := c.Text()
-		arr := gjson.Get(text, path)
+		arr := c.Lookup(path)
 		if !arr.Exists() && kind == "ephemeralContainers" {
 			// The older EphemeralContainers object of the
 			// ephemeralcontainers subresource lists them at its top.
-			arr = gjson.Get(text, "requestObject.ephemeralContainers")
+			arr = c.Lookup(pathOldEphemeral)
 		}
 		if !arr.IsArray() {
 			return dst
 		}
 		fallback := zero
-		if podPath != "" {
-			if p := gjson.Get(text, podPath); p.Exists() {
+		if podPath.String() != "" {
+			if p := c.Lookup(podPath); p.Exists() {
 				fallback = docsrc.Value(p)
 			}
 		}
@@ -90,7 +89,7 @@ func volumes(c *docsrc.Cursor, key string, idx int) field.Extractor {
 		if !c.Valid() {
 			return dst
 		}
-		arr := gjson.Get(c.Text(), "requestObject.spec.volumes")
+		arr := c.Lookup(pathVolumes)
 		return appendElems(dst, arr, idx, func(dst []field.Value, vol gjson.Result) []field.Value {
 			if v := vol.Get(key); v.Exists() {
 				dst = append(dst, docsrc.Value(v))
@@ -107,7 +106,7 @@ func volumeTypes(c *docsrc.Cursor, idx int) field.Extractor {
 		if !c.Valid() {
 			return dst
 		}
-		arr := gjson.Get(c.Text(), "requestObject.spec.volumes")
+		arr := c.Lookup(pathVolumes)
 		return appendElems(dst, arr, idx, func(dst []field.Value, vol gjson.Result) []field.Value {
 			vol.ForEach(func(k, _ gjson.Result) bool {
 				if k.Str != "name" {
@@ -130,7 +129,7 @@ func hostPathUnder(c *docsrc.Cursor, path string) field.Extractor {
 		if !c.Valid() {
 			return dst
 		}
-		arr := gjson.Get(c.Text(), "requestObject.spec.volumes")
+		arr := c.Lookup(pathVolumes)
 		if !arr.IsArray() {
 			return dst
 		}

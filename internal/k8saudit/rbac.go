@@ -20,7 +20,7 @@ func subjects(c *docsrc.Cursor, kind string, withNS bool) field.Extractor {
 		if !c.Valid() {
 			return dst
 		}
-		arr := gjson.Get(c.Text(), "requestObject.subjects")
+		arr := c.Lookup(pathSubjects)
 		if !arr.IsArray() {
 			return dst
 		}
@@ -60,7 +60,7 @@ func roleRules(c *docsrc.Cursor, key string, idx int) field.Extractor {
 		if !c.Valid() {
 			return dst
 		}
-		arr := gjson.Get(c.Text(), "requestObject.rules")
+		arr := c.Lookup(pathRules)
 		return appendElems(dst, arr, idx, func(dst []field.Value, rule gjson.Result) []field.Value {
 			v := rule.Get(key)
 			if !v.IsArray() {
@@ -82,7 +82,7 @@ func uriParam(c *docsrc.Cursor, name string) field.Extractor {
 		if !c.Valid() {
 			return dst
 		}
-		uri := gjson.Get(c.Text(), "requestURI")
+		uri := c.Lookup(pathURI)
 		if uri.Type != gjson.String {
 			return dst
 		}
