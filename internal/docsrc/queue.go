@@ -33,11 +33,20 @@ func (q *Queue) Offer(batch []byte) bool {
 }
 
 // Run calls fn for each batch, in order, on the calling goroutine, until
-// ctx is done. Batches still queued then are left.
+// ctx is done. The batches queued then (they were acknowledged) are
+// evaluated before it returns, up to the queue's capacity.
 func (q *Queue) Run(ctx context.Context, fn func(batch []byte)) {
 	for {
 		select {
 		case <-ctx.Done():
+			for range cap(q.ch) {
+				select {
+				case b := <-q.ch:
+					fn(b)
+				default:
+					return
+				}
+			}
 			return
 		case b := <-q.ch:
 			fn(b)

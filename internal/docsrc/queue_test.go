@@ -28,6 +28,16 @@ func TestQueue(t *testing.T) {
 	if string(got) != "\x00\x01" {
 		t.Errorf("batches %q", got)
 	}
+	// Batches queued when the context ends are still given.
+	q.Offer([]byte("a"))
+	q.Offer([]byte("b"))
+	done, stop := context.WithCancel(context.Background())
+	stop()
+	got = got[:0]
+	q.Run(done, func(b []byte) { got = append(got, b...) })
+	if string(got) != "ab" {
+		t.Errorf("batches left at the end: %q, want ab", got)
+	}
 	if NewQueue(0).Cap() != 1 {
 		t.Error("a queue of 0 holds nothing")
 	}
