@@ -1,7 +1,6 @@
 package image
 
 import (
-	"bytes"
 	"errors"
 	"io"
 )
@@ -70,30 +69,103 @@ var contentMarkers = []marker{
 // matchChunk is how many bytes the matcher reads at a time.
 const matchChunk = 64 << 10
 
-// matcher finds contentMarkers in a stream, including the ones a chunk
-// boundary cuts in two: the last longest-marker-minus-one bytes of each
-// chunk are searched again in front of the next. One matcher is reused for
-// every file; it does not allocate per file.
+// matcher finds contentMarkers in a stream in one pass with an
+// Aho-Corasick automaton compiled to a full transition table: the state
+// carries over from one chunk to the next, so a marker cut by a chunk
+// boundary is found like any other. One matcher is reused for every file;
+// scanning does not allocate.
 type matcher struct {
 	markers []marker
-	pats    [][]byte
-	overlap int
+	next    []uint16 // next[state<<8|byte]
+	out     []uint64 // markers that end in a state (bit i: markers[i])
+	accept  uint16   // states from accept on end a marker
 	buf     []byte
-	found   uint64 // bit i: markers[i] seen
-	elf     bool   // the file starts with the ELF magic
+	found   uint64 // bit i: markers[i] seen in the current file
+	elf     bool   // the current file starts with the ELF magic
 }
 
 func newMatcher(ms []marker) *matcher {
-	longest := 0
-	for _, m := range ms {
-		longest = max(longest, len(m.text))
-	}
 	if len(ms) > 64 {
 		panic("image: more than 64 content markers")
 	}
-	m := &matcher{markers: ms, overlap: longest - 1, buf: make([]byte, longest-1+matchChunk)}
-	for _, mk := range ms {
-		m.pats = append(m.pats, []byte(mk.text))
+	// the trie: goto edges, -1 for none
+	type state struct {
+		edge [256]int32
+		fail int32
+		out  uint64
+	}
+	newState := func() state {
+		var s state
+		for i := range s.edge {
+			s.edge[i] = -1
+		}
+		return s
+	}
+	states := []state{newState()}
+	for i, m := range ms {
+		s := int32(0)
+		for _, c := range []byte(m.text) {
+			if states[s].edge[c] < 0 {
+				states = append(states, newState())
+				states[s].edge[c] = int32(len(states) - 1)
+			}
+			s = states[s].edge[c]
+		}
+		states[s].out |= 1 << i
+	}
+	if len(states) > 1<<16 {
+		panic("image: content markers too long")
+	}
+	// breadth first: failure links, then every missing edge follows the
+	// failure link's edge
+	queue := []int32{}
+	for c := range 256 {
+		if t := states[0].edge[c]; t > 0 {
+			states[t].fail = 0
+			queue = append(queue, t)
+		} else {
+			states[0].edge[c] = 0
+		}
+	}
+	for len(queue) > 0 {
+		s := queue[0]
+		queue = queue[1:]
+		for c := range 256 {
+			t := states[s].edge[c]
+			if t < 0 {
+				states[s].edge[c] = states[states[s].fail].edge[c]
+				continue
+			}
+			states[t].fail = states[states[s].fail].edge[c]
+			states[t].out |= states[states[t].fail].out
+			queue = append(queue, t)
+		}
+	}
+	// number the states that end a marker last, so that scanning tests a
+	// state against accept instead of loading its markers for every byte
+	id := make([]int, len(states))
+	n := 0
+	for pass := range 2 {
+		for i, st := range states {
+			if (st.out != 0) == (pass == 1) {
+				id[i] = n
+				n++
+			}
+		}
+		if pass == 0 {
+			n = max(n, 1) // the root stays 0: it never ends a marker
+		}
+	}
+	m := &matcher{markers: ms, next: make([]uint16, len(states)*256), out: make([]uint64, len(states)), buf: make([]byte, matchChunk)}
+	m.accept = uint16(len(states))
+	for i, st := range states {
+		m.out[id[i]] = st.out
+		if st.out != 0 {
+			m.accept = min(m.accept, uint16(id[i]))
+		}
+		for c, t := range st.edge {
+			m.next[id[i]<<8|c] = uint16(id[t])
+		}
 	}
 	return m
 }
@@ -115,20 +187,17 @@ func fill(r io.Reader, b []byte) (int, error) {
 // returns how many bytes it read.
 func (m *matcher) scan(r io.Reader, limit int64) (int64, error) {
 	m.found, m.elf = 0, false
-	keep := 0 // bytes of the previous chunk at the start of buf
+	state := uint16(0)
 	var total int64
 	for total < limit {
-		want := min(int64(matchChunk), limit-total)
-		n, err := fill(r, m.buf[keep:keep+int(want)])
+		want := min(int64(len(m.buf)), limit-total)
+		n, err := fill(r, m.buf[:want])
 		if n > 0 {
 			if total == 0 && n >= 4 && string(m.buf[:4]) == "\x7fELF" {
 				m.elf = true
 			}
 			total += int64(n)
-			window := m.buf[:keep+n]
-			m.search(window)
-			keep = min(m.overlap, len(window))
-			copy(m.buf, window[len(window)-keep:])
+			state = m.run(state, m.buf[:n])
 		}
 		if errors.Is(err, io.EOF) {
 			return total, nil
@@ -140,12 +209,18 @@ func (m *matcher) scan(r io.Reader, limit int64) (int64, error) {
 	return total, nil
 }
 
-func (m *matcher) search(window []byte) {
-	for i, p := range m.pats {
-		if m.found&(1<<i) == 0 && bytes.Contains(window, p) {
-			m.found |= 1 << i
+// run feeds b to the automaton from state and returns the state after it.
+func (m *matcher) run(state uint16, b []byte) uint16 {
+	next, out, accept := m.next, m.out, m.accept
+	found := m.found
+	for _, c := range b {
+		state = next[int(state)<<8|int(c)]
+		if state >= accept {
+			found |= out[state]
 		}
 	}
+	m.found = found
+	return state
 }
 
 // kinds returns which kinds of markers were seen and the texts of those
