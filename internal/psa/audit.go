@@ -225,7 +225,7 @@ func (e *Evaluator) judge(o Object, nsName string, ns *NamespaceReport) *Workloa
 			seen[key] = true
 			w.Violations = append(w.Violations, Violation{
 				Check: string(f.Check), Level: f.Level, Severity: sev,
-				Reason: f.Reason, Detail: f.Detail, Path: loc.Path, Fix: loc.Fix,
+				Reason: f.Reason, Detail: f.Detail, Path: loc.Path, Line: o.Pod.Line(loc.Path), Fix: loc.Fix,
 			})
 		}
 	}

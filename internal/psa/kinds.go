@@ -37,6 +37,8 @@ type PodTemplate struct {
 	Spec     *corev1.PodSpec
 	MetaPath string // e.g. "spec.template.metadata"
 	SpecPath string // e.g. "spec.template.spec"
+
+	node nodeFunc // the object's YAML node, for Line
 }
 
 // envelope is what every document is first read as.
@@ -174,7 +176,7 @@ func decodeDocument(d document) (objs []Object, skipped int, errs []*DecodeError
 		fail(d.src, fmt.Errorf("not a Kubernetes object: %w", err))
 		return nil, 0, errs
 	}
-	add := func(src Source, data []byte, text func() []byte) {
+	add := func(src Source, data []byte, text func() []byte, node nodeFunc) {
 		o, s, err := decodeObject(src, data, text)
 		switch {
 		case err != nil:
@@ -182,6 +184,9 @@ func decodeDocument(d document) (objs []Object, skipped int, errs []*DecodeError
 		case s:
 			skipped++
 		default:
+			if o.Pod != nil {
+				o.Pod.node = node
+			}
 			objs = append(objs, o)
 		}
 	}
@@ -190,7 +195,7 @@ func decodeDocument(d document) (objs []Object, skipped int, errs []*DecodeError
 		docText = func() []byte { return d.data }
 	}
 	if !isList(kind.Kind, kind.Items) {
-		add(d.src, data, docText)
+		add(d.src, data, docText, documentNode(d))
 		return objs, skipped, errs
 	}
 	lines, nodes := listItems(d, len(kind.Items))
@@ -208,7 +213,12 @@ func decodeDocument(d document) (objs []Object, skipped int, errs []*DecodeError
 				return out
 			}
 		}
-		add(src, item, text)
+		var node nodeFunc
+		if nodes != nil {
+			n, offset := nodes[i], lineOffset(d)
+			node = func() (*yaml.Node, int) { return n, offset }
+		}
+		add(src, item, text, node)
 	}
 	return objs, skipped, errs
 }
@@ -236,10 +246,7 @@ func listItems(d document, n int) (lines []int, nodes []*yaml.Node) {
 	if yaml.Unmarshal(d.data, &root) != nil || len(root.Content) == 0 || root.Content[0].Kind != yaml.MappingNode {
 		return lines, nil
 	}
-	offset := d.src.Line - 1
-	if d.yaml {
-		offset = chunkStart(d)
-	}
+	offset := lineOffset(d)
 	m := root.Content[0]
 	for k := 0; k+1 < len(m.Content); k += 2 {
 		seq := m.Content[k+1]

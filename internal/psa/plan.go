@@ -116,7 +116,7 @@ func (e *Evaluator) Plan(in Input, opt PlanOptions) *Plan {
 				}
 				seen[loc.Path] = true
 				w.Violations = append(w.Violations, Violation{Check: string(f.Check), Level: f.Level, Severity: SeverityHigh,
-					Reason: f.Reason, Detail: f.Detail, Path: loc.Path, Fix: loc.Fix})
+					Reason: f.Reason, Detail: f.Detail, Path: loc.Path, Line: o.Pod.Line(loc.Path), Fix: loc.Fix})
 			}
 		}
 		ns.Rejected = append(ns.Rejected, w)

@@ -122,7 +122,10 @@ type Violation struct {
 	Reason   string    `json:"reason"`
 	Detail   string    `json:"detail"`
 	Path     string    `json:"path"`
-	Fix      string    `json:"fix"`
+	// Line is the line of the field, or of its closest parent present
+	// in the manifest when the fix adds it; 0 when unknown.
+	Line int    `json:"line,omitempty"`
+	Fix  string `json:"fix"`
 }
 
 // MarshalJSON writes a decode error as its source and message.

@@ -155,7 +155,7 @@ func WriteSARIF(w io.Writer, r *Report, toolVersion string) error {
 				run.Results = append(run.Results, sarifResult{
 					RuleID: v.Check, RuleIndex: index[v.Check], Level: sarifLevels[v.Severity],
 					Message:    sarifMessage{Text: fmt.Sprintf("%s %s fails %s (%s: %s) at %s. Fix: %s", wl.Kind, wl.Name, v.Level, v.Reason, v.Detail, v.Path, v.Fix)},
-					Locations:  []sarifLocation{location(wl.Source, name, "resource")},
+					Locations:  []sarifLocation{location(atLine(wl.Source, v.Line), name, "resource")},
 					Properties: map[string]string{"fieldPath": v.Path, "psaLevel": string(v.Level), "severity": v.Severity.String()},
 				})
 			}
@@ -172,6 +172,14 @@ func WriteSARIF(w io.Writer, r *Report, toolVersion string) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(sarifLog{Schema: sarifSchema, Version: sarifVersion, Runs: []sarifRun{run}})
+}
+
+// atLine is src at a field's line, when known.
+func atLine(src Source, line int) Source {
+	if line > 0 {
+		src.Line = line
+	}
+	return src
 }
 
 func location(src Source, name, kind string) sarifLocation {

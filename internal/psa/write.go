@@ -69,7 +69,11 @@ func writeWorkload(b *bufio.Writer, wl *Workload) {
 		fmt.Fprintf(b, "    %s %s: %s\n", a.Mode, a.Policy, verdict)
 	}
 	for _, v := range wl.Violations {
-		fmt.Fprintf(b, "    [%s] %s %s at %s\n      %s", v.Severity, v.Level, v.Check, v.Path, v.Reason)
+		fmt.Fprintf(b, "    [%s] %s %s at %s", v.Severity, v.Level, v.Check, v.Path)
+		if v.Line > 0 {
+			fmt.Fprintf(b, " (line %d)", v.Line)
+		}
+		fmt.Fprintf(b, "\n      %s", v.Reason)
 		if v.Detail != "" {
 			fmt.Fprintf(b, ": %s", v.Detail)
 		}
