@@ -139,7 +139,7 @@ func (l *Ledger) judge(out []Finding, s *series, daily map[Day]float64, opt Opti
 				f.Compute = f.Compute || top.compute
 			}
 			f.Severity = spikeSeverity(b.median, actual, f.Compute, opt)
-			f.Explanation = spikeExplanation(k, b, actual, top)
+			f.Explanation = spikeExplanation(k, b, actual, top, f.Compute)
 		default:
 			continue
 		}
@@ -176,7 +176,7 @@ func spikeSeverity(median, actual float64, compute bool, opt Options) Severity {
 }
 
 // spikeExplanation says what rose, by how much, against what.
-func spikeExplanation(k seriesKey, b baseline, actual float64, top contribution) string {
+func spikeExplanation(k seriesKey, b baseline, actual float64, top contribution, compute bool) string {
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "%s: %.2f, ", describe(k), actual)
 	if b.zero {
@@ -186,6 +186,9 @@ func spikeExplanation(k seriesKey, b baseline, actual float64, top contribution)
 	}
 	if k.Dim != DimUsage && len(top.usage) > 0 {
 		fmt.Fprintf(&sb, "; mostly %s", strings.Join(top.usage, ", "))
+	}
+	if compute {
+		sb.WriteString("; compute")
 	}
 	return sb.String()
 }

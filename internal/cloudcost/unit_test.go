@@ -1,6 +1,8 @@
 package cloudcost
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -233,5 +235,64 @@ func TestSourcesApart(t *testing.T) {
 	}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("totals (-want +got):\n%s", d)
+	}
+}
+
+func TestGuessDimension(t *testing.T) {
+	for v, want := range map[string]string{
+		"111122223333":                           "LINKED_ACCOUNT",
+		"us-east-1":                              "REGION",
+		"us-gov-west-1":                          "REGION",
+		"NoRegion":                               "REGION",
+		"USE2-BoxUsage:p3.2xlarge":               "USAGE_TYPE",
+		"DataTransfer-Out-Bytes":                 "USAGE_TYPE",
+		"Amazon Elastic Compute Cloud - Compute": "SERVICE",
+		"AWS Lambda":                             "SERVICE",
+		"AmazonCloudWatch":                       "SERVICE",
+	} {
+		if got := guessDimension(v); got != want {
+			t.Errorf("guessDimension(%q) = %q, want %q", v, got, want)
+		}
+	}
+}
+
+// TestExplorerShapes reads Cost Explorer responses without GroupDefinitions
+// and without groups: keys are told by their values, and an ungrouped
+// response is one total series that spikes like any other.
+func TestExplorerShapes(t *testing.T) {
+	var sb strings.Builder
+	sb.WriteString(`{"ResultsByTime": [`)
+	for i := 0; i < 15; i++ {
+		cost := 10.0
+		if i == 14 {
+			cost = 100
+		}
+		if i > 0 {
+			sb.WriteString(",")
+		}
+		fmt.Fprintf(&sb, `{"TimePeriod": {"Start": %q, "End": %q}, "Total": {"UnblendedCost": {"Amount": "%g", "Unit": "USD"}}, "Groups": []}`,
+			day(i).String(), day(i+1).String(), cost)
+	}
+	sb.WriteString(`]}`)
+	l := NewLedger()
+	r := &Reader{Record: l.Add}
+	if _, errs := r.Read("total.json", strings.NewReader(sb.String())); len(errs) != 0 {
+		t.Fatal(errs)
+	}
+	fs := l.Analyze(Options{})
+	if len(fs) != 1 || fs[0].Dimension != DimTotal || fs[0].Date != "2026-03-15" || !strings.HasPrefix(fs[0].Explanation, "total spend: 100.00") {
+		t.Errorf("findings %+v", fs)
+	}
+
+	var recs []Record
+	r = &Reader{Record: func(rec Record) { recs = append(recs, rec) }}
+	doc := `{"ResultsByTime": [{"TimePeriod": {"Start": "2026-03-01", "End": "2026-03-02"}, "Groups": [
+		{"Keys": ["111122223333", "us-west-2"], "Metrics": {"AmortizedCost": {"Amount": "3.5"}}}]}]}`
+	if _, errs := r.Read("guess.json", strings.NewReader(doc)); len(errs) != 0 {
+		t.Fatal(errs)
+	}
+	want := []Record{{Source: SourceExplorer, Day: day(0), Account: "111122223333", Region: "us-west-2", Cost: 3.5}}
+	if d := cmp.Diff(want, recs); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
 	}
 }
