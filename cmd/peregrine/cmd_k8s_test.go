@@ -194,7 +194,7 @@ func TestPSALabelPlan(t *testing.T) {
 				"kubectl label --overwrite namespace prod-web pod-security.kubernetes.io/enforce=restricted pod-security.kubernetes.io/enforce-version=latest\n",
 				"# namespace prod-payments: enforces restricted:v1.24 now",
 				"#   Deployment ledger (" + manifests + ":59 document 7), meets baseline:",
-				"#     allowPrivilegeEscalation: allowPrivilegeEscalation != false at spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation; fix: set allowPrivilegeEscalation: false in container \"ledger\"",
+				"#     allowPrivilegeEscalation: allowPrivilegeEscalation != false at spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation (line 68); fix: set allowPrivilegeEscalation: false in container \"ledger\"",
 			},
 			notWant: []string{"namespace dev", "Deployment api "},
 		},
@@ -205,7 +205,7 @@ func TestPSALabelPlan(t *testing.T) {
 			want: []string{
 				"apiVersion: v1\nkind: Namespace\nmetadata:\n  name: prod-batch\n  labels:\n    pod-security.kubernetes.io/enforce: baseline\n    pod-security.kubernetes.io/enforce-version: v1.30\n",
 				"#   Job nightly (" + manifests + ":81 document 9), meets privileged:",
-				"#     privileged: privileged at spec.template.spec.containers[0].securityContext.privileged",
+				"#     privileged: privileged at spec.template.spec.containers[0].securityContext.privileged (line 89)",
 			},
 			notWant: []string{"allowPrivilegeEscalation", "kubectl label"},
 		},

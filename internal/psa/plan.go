@@ -174,7 +174,11 @@ func writePlanComments(b *bufio.Writer, ns *PlanNamespace) {
 	for _, wl := range ns.Rejected {
 		fmt.Fprintf(b, "#   %s %s (%v), meets %s:\n", wl.Kind, wl.Name, wl.Source, wl.Meets)
 		for _, v := range wl.Violations {
-			fmt.Fprintf(b, "#     %s: %s at %s; fix: %s\n", v.Check, v.Reason, v.Path, v.Fix)
+			at := v.Path
+			if v.Line > 0 {
+				at += fmt.Sprintf(" (line %d)", v.Line)
+			}
+			fmt.Fprintf(b, "#     %s: %s at %s; fix: %s\n", v.Check, v.Reason, at, v.Fix)
 		}
 	}
 }
