@@ -170,8 +170,8 @@ func TestPSAAuditSARIF(t *testing.T) {
 	if err := json.Unmarshal([]byte(stdout), &log); err != nil {
 		t.Fatalf("SARIF is not JSON: %v", err)
 	}
-	if log.Version != "2.1.0" || len(log.Runs) != 1 || len(log.Runs[0].Results) != 42 {
-		t.Errorf("version %q, %d runs, results %+v; want 2.1.0, 1 run, 42 results", log.Version, len(log.Runs), log.Runs)
+	if log.Version != "2.1.0" || len(log.Runs) != 1 || len(log.Runs[0].Results) != 43 {
+		t.Errorf("version %q, %d runs, results %+v; want 2.1.0, 1 run, 43 results", log.Version, len(log.Runs), log.Runs)
 	}
 }
 

@@ -41,7 +41,7 @@ func TestViolationLines(t *testing.T) {
 		{"baseline.yaml", "privileged-fail", "spec.containers[0].securityContext.allowPrivilegeEscalation", 16},
 		{"list.yaml", "checkout-7d9f8b6c5-x2x9q", "spec.volumes[0].hostPath", 94},
 		{"list.json", "json-pod", "spec.containers[0].securityContext.privileged", 11},
-		{"kinds.yaml", "backup", "", 0}, // meets restricted: nothing to point at
+		{"kinds.yaml", "backup", "spec.jobTemplate.spec.template.spec.containers[0].securityContext.runAsUser", 79},
 		{"errors.yaml", "good-after", "spec.hostIPC", 50},
 	}
 	for _, tc := range tests {
