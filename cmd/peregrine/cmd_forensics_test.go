@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"peregrine/internal/forensics"
 	"peregrine/internal/testenv"
@@ -45,6 +46,13 @@ func TestForensicsCollectVerify(t *testing.T) {
 	t.Setenv("DOCKER_HOST", d.Host)
 	img := d.Image(t, "forensics-sleeper", nil)
 	id := d.Run(t, nil, img, "sh", "-c", "echo evidence; exec sleep 100000")
+	deadline := time.Now().Add(time.Minute)
+	for !strings.Contains(d.Docker(t, "logs", id), "evidence") {
+		if time.Now().After(deadline) {
+			t.Fatal("the container printed nothing")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 	out := filepath.Join(t.TempDir(), "bundle")
 
 	stdout, stderr, code := peregrine(t, "forensics", "collect", id[:12], "--case", "CASE-1", "--out", out, "--pause", "-o", "json")

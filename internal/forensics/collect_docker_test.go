@@ -47,7 +47,8 @@ func startSuspect(t *testing.T, d *testenv.DockerEnv) (string, string) {
 	img := d.Image(t, "forensics-suspect", map[string]string{"/opt/xmrig-dist": miner})
 	id := d.Run(t, nil, img, "sh", "-c", suspectScript)
 	deadline := time.Now().Add(60 * time.Second)
-	for !strings.Contains(d.Docker(t, "logs", id), "miner started") {
+	// Ready when the miner has been deleted and the shell has become sleep.
+	for !strings.Contains(d.Docker(t, "logs", id), "miner started") || !strings.Contains(topOf(t, d, id), "sleep 100000") {
 		if time.Now().After(deadline) {
 			t.Fatalf("the suspect did not start: %s", d.Docker(t, "logs", id))
 		}
@@ -109,7 +110,7 @@ func TestCollectSuspect(t *testing.T) {
 			t.Errorf("no %s", p)
 		}
 	}
-	for _, p := range []string{"top.json", "inspect.json", "image-inspect.json", "network.json", "mounts.json", "changes.json",
+	for _, p := range []string{"top.json", "stats.json", "inspect.json", "image-inspect.json", "network.json", "mounts.json", "changes.json",
 		"logs/stdout.log", "logs/stderr.log", "filesystem.tar", "image.tar", "image-history.json"} {
 		if _, ok := arts[cdir+"/"+p]; !ok {
 			t.Errorf("no %s", p)

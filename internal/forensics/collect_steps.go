@@ -56,8 +56,9 @@ func hostIdentity(procRoot string) HostIdentity {
 }
 
 // processes records the container's process list as the engine sees it
-// (docker top, run by the engine on the host) and, for every process in
-// it, what the host's /proc shows.
+// (docker top, run by the engine on the host), a resource use sample
+// (docker stats --no-stream: CPU use is the mark of a miner) and, for
+// every process in the list, what the host's /proc shows.
 func (c *collector) processes(ctx context.Context, s *suspect) {
 	if st := s.info.State; st == nil || !st.Running {
 		c.b.custody.Record("note", "%s is %s: no processes to collect", s.entry.ID, s.entry.State)
@@ -69,6 +70,15 @@ func (c *collector) processes(ctx context.Context, s *suspect) {
 		return
 	}
 	c.step(c.b.WriteJSON(s.entry.Dir+"/top.json", "GET /containers/"+s.entry.ID+"/top", top))
+	c.step(c.b.Write(s.entry.Dir+"/stats.json", "GET /containers/"+s.entry.ID+"/stats?stream=0", func(w io.Writer) error {
+		st, err := c.e.api.ContainerStats(ctx, s.entry.ID, false)
+		if err != nil {
+			return err
+		}
+		defer st.Body.Close()
+		_, err = io.Copy(w, st.Body)
+		return err
+	}))
 	pids, err := topPIDs(top)
 	if err != nil {
 		c.fail("%s: %v", s.entry.Dir, err)
