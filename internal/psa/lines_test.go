@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"k8s.io/pod-security-admission/api"
 )
 
 func TestSplitPath(t *testing.T) {
@@ -58,5 +59,52 @@ func TestViolationLines(t *testing.T) {
 		if got != tc.line {
 			t.Errorf("%s %s %s: line %d, want %d", tc.file, tc.workload, tc.path, got, tc.line)
 		}
+	}
+}
+
+// presentFields are the checks whose violations are always fields present
+// in the manifest (the others may name a field the fix must add).
+var presentFields = map[string]bool{
+	"windowsHostProcess": true, "hostNamespaces": true, "privileged": true, "capabilities_baseline": true,
+	"hostPathVolumes": true, "hostPorts": true, "hostProbesAndHostLifecycle": true, "appArmorProfile": true,
+	"seLinuxOptions": true, "procMount": true, "procMount_restricted": true, "seccompProfile_baseline": true,
+	"sysctls": true, "restrictedVolumes": true, "runAsUser": true,
+}
+
+// TestPathsExist: the path of a violation of a check about a present field
+// resolves, key by key and index by index, in the manifest's text.
+func TestPathsExist(t *testing.T) {
+	e := newTestEvaluator(t)
+	checked := 0
+	for _, tc := range goldenCases {
+		in, err := Load([]string{"testdata/manifests/" + tc.name}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range in.Objects {
+			if o.Pod == nil {
+				continue
+			}
+			for _, level := range []api.Level{api.LevelBaseline, api.LevelRestricted} {
+				for _, f := range e.Evaluate(api.LevelVersion{Level: level, Version: api.LatestVersion()}, o.Pod.Meta, o.Pod.Spec) {
+					if !presentFields[string(f.Check)] {
+						continue
+					}
+					for _, loc := range e.Locate(f, api.LatestVersion(), o.Pod) {
+						checked++
+						n, _ := o.Pod.node()
+						for _, seg := range splitPath(loc.Path) {
+							if n, _ = child(n, seg); n == nil {
+								t.Errorf("%v %s: %s: %s does not resolve at %q", o.Source, o.Name, f.Check, loc.Path, seg)
+								break
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	if checked < 40 {
+		t.Errorf("only %d paths checked", checked)
 	}
 }
