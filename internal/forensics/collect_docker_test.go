@@ -361,3 +361,45 @@ func flipFileByte(p string, off int64) error {
 	_, err = f.WriteAt(b, off)
 	return err
 }
+
+// Two containers of one image, one of them stopped: the stopped one has
+// no processes but everything else, and the image is saved once.
+func TestCollectStoppedAndShared(t *testing.T) {
+	testenv.Root(t)
+	d := testenv.Docker(t)
+	img := d.Image(t, "forensics-sleeper", nil)
+	running := d.Run(t, nil, img, "sleep", "100000")
+	stopped := d.Run(t, nil, img, "sh", "-c", "echo bye")
+	d.Docker(t, "wait", stopped)
+	e := connect(t, d)
+	out := filepath.Join(t.TempDir(), "b")
+	res, err := Collect(context.Background(), e, []string{running, stopped, running[:12]}, Options{Case: "S", Out: out, Pause: true})
+	if err != nil {
+		t.Fatalf("collect: %v %q", err, res.Failures)
+	}
+	cs := res.Manifest.Containers
+	if len(cs) != 2 || cs[0].ID != running || cs[1].ID != stopped || cs[1].State != "exited" || cs[1].Paused || !cs[0].Paused {
+		t.Fatalf("containers %+v", cs)
+	}
+	arts := map[string]bool{}
+	for _, a := range res.Manifest.Artifacts {
+		arts[a.Path] = true
+	}
+	for _, p := range []string{"inspect.json", "changes.json", "logs/stdout.log", "filesystem.tar"} {
+		if !arts[cs[1].Dir+"/"+p] {
+			t.Errorf("stopped container: no %s", p)
+		}
+	}
+	if arts[cs[1].Dir+"/top.json"] || arts[cs[1].Dir+"/image.tar"] || !arts[cs[0].Dir+"/image.tar"] {
+		t.Errorf("stopped: top %v image %v; running: image %v", arts[cs[1].Dir+"/top.json"], arts[cs[1].Dir+"/image.tar"], arts[cs[0].Dir+"/image.tar"])
+	}
+	if cs[0].ImageDump != cs[0].Dir+"/image.tar" || cs[1].ImageDump != cs[0].ImageDump {
+		t.Errorf("image tars %q and %q", cs[0].ImageDump, cs[1].ImageDump)
+	}
+	if !strings.Contains(readText(t, out, cs[1].Dir+"/logs/stdout.log"), "bye") {
+		t.Error("stopped container's log lost")
+	}
+	if r, err := Verify(out); err != nil || !r.OK() {
+		t.Errorf("verify: %v %+v", err, r)
+	}
+}
