@@ -204,9 +204,11 @@ func checkDevices(c *container.InspectResponse, _ HostSecurity) []Finding {
 	return out
 }
 
-// secretName matches environment variable names that usually hold
-// credentials.
-var secretName = regexp.MustCompile(`(?i)(secret|passw(or)?d|passphrase|token|api_?key|access_?key|private_?key|credential|auth_?key|client_?key)`)
+// secretName matches environment variable names (upper case) that
+// usually hold credentials: a credential word as a whole part of the name
+// (AWS_SECRET_ACCESS_KEY, GITHUB_TOKEN, DB_PASSWORD), or at its end
+// (PGPASSWORD); TOKENIZER_PARALLELISM is no credential.
+var secretName = regexp.MustCompile(`(^|_)(SECRET|PASSWORD|PASSWD|PASSPHRASE|TOKEN|APIKEY|API_KEY|ACCESS_KEY|PRIVATE_KEY|CREDENTIALS?|AUTH_KEY|CLIENT_KEY)(_|$)|(PASSWORD|PASSWD|SECRET|TOKEN|APIKEY)$`)
 
 // checkSecretEnv: credentials in the environment, readable by anyone who
 // can inspect the container or read /proc/<pid>/environ. Only the names
@@ -219,7 +221,7 @@ func checkSecretEnv(c *container.InspectResponse, _ HostSecurity) []Finding {
 	var names []string
 	for _, kv := range c.Config.Env {
 		name, value, _ := strings.Cut(kv, "=")
-		if value == "" || strings.HasSuffix(strings.ToUpper(name), "_FILE") || !secretName.MatchString(name) {
+		if value == "" || strings.HasSuffix(strings.ToUpper(name), "_FILE") || !secretName.MatchString(strings.ToUpper(name)) {
 			continue
 		}
 		names = append(names, name)

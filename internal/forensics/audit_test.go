@@ -156,6 +156,24 @@ func TestAuditSecretEnvNamesOnly(t *testing.T) {
 	}
 }
 
+func TestSecretEnvNames(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		secret bool
+	}{
+		{"AWS_SECRET_ACCESS_KEY", true}, {"GITHUB_TOKEN", true}, {"DB_PASSWORD", true}, {"PGPASSWORD", true},
+		{"SECRET_KEY_BASE", true}, {"stripe_api_key", true}, {"MYSQL_ROOT_PASSWORD", true}, {"GOOGLE_APPLICATION_CREDENTIALS", true},
+		{"AWS_ACCESS_KEY_ID", true}, {"NPM_TOKEN", true},
+		{"TOKENIZER_PARALLELISM", false}, {"PATH", false}, {"PWD", false}, {"HOSTNAME", false}, {"SECRETARY_NAME", false},
+		{"DB_PASSWORD_FILE", false},
+	} {
+		c := &container.InspectResponse{Config: &container.Config{Env: []string{tt.name + "=v"}}}
+		if got := len(checkSecretEnv(c, HostSecurity{})) > 0; got != tt.secret {
+			t.Errorf("%s: secret %v, want %v", tt.name, got, tt.secret)
+		}
+	}
+}
+
 func TestHostSecurityFromInfo(t *testing.T) {
 	got := HostSecurityFromInfo([]string{"name=seccomp,profile=default", "name=apparmor", "name=userns", "name=cgroupns"})
 	want := HostSecurity{Seccomp: true, AppArmor: true, UserNS: true}
