@@ -115,6 +115,10 @@ webserver:
   listen_port: %d
   ssl_enabled: true
   ssl_certificate: %s/server.pem
+  prometheus_metrics_enabled: true
+metrics:
+  enabled: true
+  output_rule: false
 k8s_audit:
   enabled: true
   path: /k8s-audit
@@ -171,6 +175,25 @@ k8s_audit:
 	if diff := cmp.Diff(want, k8sAlertCounts(t, lc.stdout.String())); diff != "" {
 		t.Errorf("k8s_audit alerts by rule (-golden +got):\n%s", diff)
 	}
+	// /metrics counts the k8s_audit rules' matches.
+	resp, err := c.Get(base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	found := false
+	for l := range strings.Lines(string(text)) {
+		if strings.HasPrefix(l, "falcosecurity_falco_rules_matches_total{") && strings.Contains(l, `rule_name="Create Privileged Pod"`) && strings.Contains(l, `source="k8s_audit"`) {
+			found = strings.HasSuffix(strings.TrimSpace(l), " 2")
+			if !found {
+				t.Errorf("metric %s: want 2", strings.TrimSpace(l))
+			}
+		}
+	}
+	if !found {
+		t.Errorf("/metrics has no k8s_audit rule matches for Create Privileged Pod:\n%s", text)
+	}
 
 	// Abuse.
 	valid := auditBatches(t, 40)[0]
@@ -209,7 +232,7 @@ k8s_audit:
 	if st := send("GET", "", nil); st != 405 {
 		t.Errorf("webhook GET after the flood: %d", st)
 	}
-	resp, err := c.Get(base + "/healthz")
+	resp, err = c.Get(base + "/healthz")
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("/healthz after the flood: %v %v", resp, err)
 	}
