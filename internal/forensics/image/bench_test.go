@@ -10,7 +10,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"peregrine/internal/forensics/image/imagetest"
 )
@@ -103,6 +105,7 @@ func BenchmarkAnalyze(b *testing.B) {
 		b.Run(bc.name, func(b *testing.B) {
 			b.SetBytes(size)
 			b.ReportAllocs()
+			cpu0 := cpuTime(b)
 			for b.Loop() {
 				r, err := Analyze(p, Options{})
 				if err != nil {
@@ -112,8 +115,20 @@ func BenchmarkAnalyze(b *testing.B) {
 					b.Fatalf("%d files", r.Summary.Files)
 				}
 			}
+			// the machine may be shared: throughput per CPU second too
+			b.ReportMetric(float64(size)*float64(b.N)/1e6/(cpuTime(b)-cpu0), "MB/cpu-s")
 		})
 	}
+}
+
+// cpuTime is the CPU time (user and system) the process used so far, in
+// seconds.
+func cpuTime(tb testing.TB) float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		tb.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
 }
 
 // TestBigImage checks the benchmark's image (smaller) gives the report
