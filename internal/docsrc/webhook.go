@@ -115,7 +115,7 @@ func (w *Webhook) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		w.refuse(rw, r, http.StatusRequestEntityTooLarge, "body larger than "+strconv.FormatInt(w.opt.MaxBodyBytes, 10)+" bytes")
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(rw, r.Body, w.opt.MaxBodyBytes))
+	body, err := readBody(http.MaxBytesReader(rw, r.Body, w.opt.MaxBodyBytes), r.ContentLength)
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
@@ -164,6 +164,19 @@ func (w *Webhook) authorized(r *http.Request) bool {
 func (w *Webhook) refuse(rw http.ResponseWriter, r *http.Request, status int, msg string) {
 	w.opt.Log.Debug("webhook request refused", "status", status, "remote", r.RemoteAddr, "reason", msg)
 	http.Error(rw, msg, status)
+}
+
+// readBody reads a request body in one allocation when its length is
+// known (the API server sends it).
+func readBody(r io.Reader, length int64) ([]byte, error) {
+	if length <= 0 {
+		return io.ReadAll(r)
+	}
+	buf := make([]byte, length)
+	if _, err := io.ReadFull(r, buf); err != nil {
+		return nil, err
+	}
+	return buf, nil
 }
 
 // isJSONBatch reports whether body is one valid JSON object or array.
