@@ -74,13 +74,13 @@ status is then 1.`,
 			start := time.Now()
 			res, err := forensics.Collect(ctx, e, args, opt)
 			if res == nil {
-				return fmt.Errorf("forensics collect: %w", err)
+				return fmt.Errorf("forensics %w", err)
 			}
 			if perr := printCollect(cmd.OutOrStdout(), output, res, time.Since(start)); perr != nil {
 				return perr
 			}
 			if err != nil {
-				return fmt.Errorf("forensics collect: %w", err)
+				return fmt.Errorf("forensics %w", err)
 			}
 			return nil
 		},

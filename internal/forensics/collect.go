@@ -115,7 +115,7 @@ func Collect(ctx context.Context, e *Engine, refs []string, opt Options) (*Resul
 	}
 	b, err := CreateBundle(opt.Out, opt.Operator)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("collect: %w", err)
 	}
 	c.b = b
 	m := Manifest{
@@ -159,7 +159,7 @@ func Collect(ctx context.Context, e *Engine, refs []string, opt Options) (*Resul
 	}
 	res := &Result{Dir: opt.Out, Manifest: m, Failures: c.failures}
 	if len(c.failures) > 0 {
-		return res, fmt.Errorf("case %s: %w: %d failures (see %s)", opt.Case, ErrIncomplete, len(c.failures), path.Join(opt.Out, CustodyFile))
+		return res, fmt.Errorf("collect case %s: %w: %d failures (see %s)", opt.Case, ErrIncomplete, len(c.failures), path.Join(opt.Out, CustodyFile))
 	}
 	return res, nil
 }

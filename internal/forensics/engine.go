@@ -37,7 +37,7 @@ func Connect(ctx context.Context, host string) (*Engine, error) {
 	e := &Engine{api: api, host: api.DaemonHost()}
 	if _, err := api.Ping(ctx); err != nil {
 		api.Close()
-		return nil, fmt.Errorf("docker engine at %s does not answer (is dockerd running? DOCKER_HOST names another engine): %w", e.host, err)
+		return nil, fmt.Errorf("docker engine at %s does not answer (is dockerd running? DOCKER_HOST chooses another engine): %w", e.host, err)
 	}
 	api.NegotiateAPIVersion(ctx)
 	return e, nil
