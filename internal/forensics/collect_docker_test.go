@@ -403,3 +403,50 @@ func TestCollectStoppedAndShared(t *testing.T) {
 		t.Errorf("verify: %v %+v", err, r)
 	}
 }
+
+// cancelWriter cancels a context on its first write.
+type cancelWriter struct{ cancel context.CancelFunc }
+
+func (w cancelWriter) Write(p []byte) (int, error) {
+	w.cancel()
+	return len(p), nil
+}
+
+// A collection interrupted part way (the context is cancelled when the
+// export's progress is first drawn, so the image save fails) still
+// unpauses the container, records the failures and seals the bundle.
+func TestCollectCancelledUnpauses(t *testing.T) {
+	testenv.Root(t)
+	d := testenv.Docker(t)
+	img := d.Image(t, "forensics-sleeper", nil)
+	id := d.Run(t, nil, img, "sleep", "100000")
+	e := connect(t, d)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out := filepath.Join(t.TempDir(), "b")
+	res, err := Collect(ctx, e, []string{id}, Options{Case: "C", Out: out, Pause: true, Progress: cancelWriter{cancel}})
+	if !errors.Is(err, ErrIncomplete) {
+		t.Fatalf("collect: %v", err)
+	}
+	if st := d.Docker(t, "inspect", "-f", "{{.State.Status}} {{.State.Paused}}", id); st != "running false" {
+		t.Errorf("after an interrupted collection: %q", st)
+	}
+	if !strings.Contains(strings.Join(res.Failures, "\n"), "image.tar") || !strings.Contains(strings.Join(res.Failures, "\n"), "context canceled") {
+		t.Errorf("failures %q", res.Failures)
+	}
+	entries, err := CheckCustody(filepath.Join(out, CustodyFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var events []string
+	for _, e := range entries {
+		events = append(events, e.Event)
+	}
+	joined := strings.Join(events, " ")
+	if !strings.Contains(joined, "pause") || !strings.Contains(joined, "unpause") || events[len(events)-1] != "seal" {
+		t.Errorf("custody events %v", events)
+	}
+	if r, err := Verify(out); err != nil || !r.OK() {
+		t.Errorf("verify: %v %+v", err, r)
+	}
+}
