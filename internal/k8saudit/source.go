@@ -73,22 +73,25 @@ func records(text string, v gjson.Result, each func([]byte, time.Time), bad func
 // event gives one audit event; item is its index in an EventList (-1
 // outside one), for error messages.
 func event(text string, v gjson.Result, item int, each func([]byte, time.Time), bad func(error)) {
-	where := ""
-	if item >= 0 {
-		where = fmt.Sprintf("item %d: ", item)
+	fail := func(format string, args ...any) {
+		err := fmt.Errorf(format, args...)
+		if item >= 0 {
+			err = fmt.Errorf("item %d: %w", item, err)
+		}
+		bad(err)
 	}
 	if !v.IsObject() {
-		bad(fmt.Errorf("%sevent is not a JSON object", where))
+		fail("event is not a JSON object")
 		return
 	}
 	ts := v.Get("stageTimestamp")
 	if ts.Type != gjson.String {
-		bad(fmt.Errorf("%sevent %s has no stageTimestamp", where, v.Get("auditID").Str))
+		fail("event %s has no stageTimestamp", v.Get("auditID").Str)
 		return
 	}
 	t, err := time.Parse(time.RFC3339Nano, ts.Str)
 	if err != nil {
-		bad(fmt.Errorf("%sevent %s: stageTimestamp: %w", where, v.Get("auditID").Str, err))
+		fail("event %s: stageTimestamp: %w", v.Get("auditID").Str, err)
 		return
 	}
 	each(sub(text, v), t)
