@@ -137,8 +137,14 @@ func info(ref imageRef, cfg imageConfig, id string) ImageInfo {
 		Created: stamp(cfg.Created), Author: cfg.Author, DockerVersion: cfg.DockerVersion}
 }
 
-func stamp(t time.Time) string {
-	if t.IsZero() {
+// stamp normalises a time of the configuration to RFC 3339 in UTC; a
+// value that is not a time is kept as it is (it is evidence too).
+func stamp(s string) string {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	switch {
+	case err != nil:
+		return s
+	case t.IsZero():
 		return ""
 	}
 	return t.UTC().Format(time.RFC3339Nano)

@@ -189,7 +189,11 @@ func (s *tarStore) resolve(name string) (member, error) {
 }
 
 func (s *tarStore) open(name string) (io.ReadCloser, int64, error) {
-	m, err := s.resolve(name)
+	clean, err := memberName(name)
+	if err != nil {
+		return nil, 0, fmt.Errorf("member %q: %w", name, err)
+	}
+	m, err := s.resolve(clean)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -197,7 +201,11 @@ func (s *tarStore) open(name string) (io.ReadCloser, int64, error) {
 }
 
 func (s *tarStore) has(name string) bool {
-	_, ok := s.members[name]
+	clean, err := memberName(name)
+	if err != nil {
+		return false
+	}
+	_, ok := s.members[clean]
 	return ok
 }
 

@@ -1,16 +1,14 @@
 package image
 
-import "time"
-
 // imageConfig is the part of an image configuration (the config blob) that
 // the analysis reads.
 type imageConfig struct {
-	Architecture  string    `json:"architecture"`
-	Variant       string    `json:"variant"`
-	OS            string    `json:"os"`
-	Created       time.Time `json:"created"`
-	Author        string    `json:"author"`
-	DockerVersion string    `json:"docker_version"`
+	Architecture  string `json:"architecture"`
+	Variant       string `json:"variant"`
+	OS            string `json:"os"`
+	Created       string `json:"created"`
+	Author        string `json:"author"`
+	DockerVersion string `json:"docker_version"`
 	Config        struct {
 		User         string              `json:"User"`
 		Env          []string            `json:"Env"`
@@ -22,10 +20,10 @@ type imageConfig struct {
 		Labels       map[string]string   `json:"Labels"`
 	} `json:"config"`
 	History []struct {
-		Created    time.Time `json:"created"`
-		CreatedBy  string    `json:"created_by"`
-		Comment    string    `json:"comment"`
-		EmptyLayer bool      `json:"empty_layer"`
+		Created    string `json:"created"`
+		CreatedBy  string `json:"created_by"`
+		Comment    string `json:"comment"`
+		EmptyLayer bool   `json:"empty_layer"`
 	} `json:"history"`
 	RootFS struct {
 		Type    string   `json:"type"`

@@ -251,3 +251,16 @@ func TestNames(t *testing.T) {
 		}
 	}
 }
+
+func TestStamp(t *testing.T) {
+	for in, want := range map[string]string{
+		"2024-01-02T03:04:05.123+02:00": "2024-01-02T01:04:05.123Z",
+		"0001-01-01T00:00:00Z":          "",
+		"":                              "",
+		"yesterday":                     "yesterday",
+	} {
+		if got := stamp(in); got != want {
+			t.Errorf("stamp(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
