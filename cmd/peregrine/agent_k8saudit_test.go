@@ -20,6 +20,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -260,5 +261,77 @@ k8s_audit:
 	refused, _ := strconv.Atoi(m[4])
 	if events != wantEvents || acc != 5+codes[200]+1 || refused < codes[503] {
 		t.Errorf("summary %q: want %d events, %d accepted, at least %d refused", m[0], wantEvents, 5+codes[200]+1, codes[503])
+	}
+}
+
+// k8sReloadRules is a k8s_audit rules file whose one rule is named after
+// tag.
+func k8sReloadRules(tag string) string {
+	return fmt.Sprintf(`- rule: Test configmap created %s
+  desc: a config map is created
+  condition: ka.verb=create and ka.target.resource=configmaps
+  output: config map %%ka.target.name created by %%ka.user.name (%s)
+  priority: WARNING
+  source: k8s_audit
+`, tag, tag)
+}
+
+// TestAgentK8sAuditReload: SIGHUP reloads the k8s_audit rules with the
+// others: a batch posted after the reload raises the new rule only, and
+// the rule broken by a later edit is refused while the rules in effect
+// keep alerting.
+func TestAgentK8sAuditReload(t *testing.T) {
+	testenv.Root(t)
+	dir := t.TempDir()
+	pool := selfSignedServer(t, dir+"/server.pem")
+	writeFile(t, dir+"/token", "reload-token")
+	k8sRules := dir + "/k8s.yaml"
+	writeFile(t, k8sRules, k8sReloadRules("A"))
+	cfgPath := dir + "/peregrine.yaml"
+	writeFile(t, cfgPath, fmt.Sprintf(`rules_files: [%s, %s]
+json_output: true
+peregrine: {docker: false}
+webserver: {enabled: true, listen_address: 127.0.0.1, listen_port: %d, ssl_enabled: true, ssl_certificate: %s/server.pem}
+k8s_audit: {enabled: true, token_file: %s/token}
+`, testenv.Shared(t, "upstream-rules/falco_rules.yaml"), k8sRules, freePort(t), dir, dir))
+	lc := startPeregrine(t, "watching", "run", "-c", cfgPath)
+	c := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}, Timeout: time.Minute}
+	var configmap string
+	for _, b := range auditBatches(t, 1) {
+		if strings.Contains(string(b), `"auditID":"a18-configmap-creds"`) {
+			configmap = string(b)
+		}
+	}
+	post := func() {
+		t.Helper()
+		req, _ := http.NewRequest("POST", lc.webURL(t)+"/k8s-audit", strings.NewReader(configmap))
+		req.Header.Set("Authorization", "Bearer reload-token")
+		resp, err := c.Do(req)
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("post: %v %v", resp, err)
+		}
+		resp.Body.Close()
+	}
+	count := func(rule string) int { return k8sAlertCounts(t, lc.stdout.String())[rule] }
+	post()
+	waitFor(t, lc, agentDeadline, "rule A", func() bool { return count("Test configmap created A") == 1 })
+
+	writeFile(t, k8sRules, k8sReloadRules("B"))
+	lc.signal(t, syscall.SIGHUP)
+	waitFor(t, lc, agentDeadline, "the reload", func() bool { return strings.Contains(lc.stderr.String(), "msg=reloaded ") })
+	post()
+	waitFor(t, lc, agentDeadline, "rule B", func() bool { return count("Test configmap created B") == 1 })
+	if n := count("Test configmap created A"); n != 1 {
+		t.Errorf("rule A alerted %d times, want once (before the reload)", n)
+	}
+
+	writeFile(t, k8sRules, strings.Replace(k8sReloadRules("C"), "ka.verb=create", "ka.verb=create and ka.nope=1", 1))
+	lc.signal(t, syscall.SIGHUP)
+	waitFor(t, lc, agentDeadline, "the refused reload", func() bool { return strings.Contains(lc.stderr.String(), "reload refused") })
+	post()
+	waitFor(t, lc, agentDeadline, "rule B after the refused reload", func() bool { return count("Test configmap created B") == 2 })
+	lc.stop(t)
+	if !strings.Contains(lc.stderr.String(), "k8s_audit: 3 events, 3 alerts") {
+		t.Errorf("summary:\n%s", lc.stderr.String())
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"peregrine/internal/config"
+	"peregrine/internal/docsrc"
 	"peregrine/internal/output"
 	"peregrine/internal/server"
 )
@@ -110,6 +111,12 @@ func (a *agent) reload(ctx context.Context, why string) error {
 	if err != nil {
 		return errors.Join(err, diagnosticsError(diags))
 	}
+	var k8sRules *docsrc.Evaluator // the k8s_audit rules, swapped in with the others
+	if a.k8s != nil {
+		if k8sRules, _, err = a.k8s.prepare(spec, eo); err != nil {
+			return err
+		}
+	}
 	// New outputs are built before the switch, so that one that cannot
 	// start refuses the whole reload.
 	oc := outputsOf(cfg)
@@ -145,6 +152,9 @@ func (a *agent) reload(ctx context.Context, why string) error {
 			closeSoon(outs, a.log, "outputs of a refused reload")
 		}
 		return fmt.Errorf("rules: %w", err)
+	}
+	if k8sRules != nil {
+		a.k8s.swap(k8sRules)
 	}
 	if changed {
 		a.outMu.Lock()
@@ -183,6 +193,7 @@ func restartOnly(old, new *config.Config) []string {
 	}
 	diff("peregrine", old.Peregrine, new.Peregrine)
 	diff("webserver", old.Webserver, new.Webserver)
+	diff("k8s_audit", old.K8sAudit, new.K8sAudit)
 	diff("metrics", old.Metrics, new.Metrics)
 	diff("log_level", old.LogLevel, new.LogLevel)
 	diff("log_stderr", old.LogStderr, new.LogStderr)

@@ -143,11 +143,11 @@ func (a *agent) snapshot() metrics.Snapshot {
 		s.Rules = append(s.Rules, metrics.RuleMatches{Name: r.Name, Priority: r.Priority, Source: r.Source, Tags: r.Tags, Matches: c.AlertsByName[r.Name]})
 	}
 	if a.k8s != nil {
-		kc := a.k8s.eval.Counters()
+		kc, krules, kmatches := a.k8s.counters()
 		s.Alerts += kc.Alerts
-		for i, r := range a.k8s.eval.Ruleset().Rules() {
+		for i, r := range krules {
 			if r.Enabled {
-				s.Rules = append(s.Rules, metrics.RuleMatches{Name: r.Name, Priority: r.Priority, Source: r.Source, Tags: r.Tags, Matches: kc.AlertsByRule[i]})
+				s.Rules = append(s.Rules, metrics.RuleMatches{Name: r.Name, Priority: r.Priority, Source: r.Source, Tags: r.Tags, Matches: kmatches[i]})
 			}
 		}
 	}
