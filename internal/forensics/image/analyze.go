@@ -65,7 +65,8 @@ type analysis struct {
 // Analyze reads the image saved at p (a docker save tar file or an
 // extracted directory, legacy or OCI layout) and reports on it. It reads
 // only: nothing is extracted or written. Errors name the file and the
-// member at fault; a digest that does not match is an error.
+// member at fault; a digest that does not match is an error. Analyze
+// shares no state between calls: calls may run concurrently.
 func Analyze(p string, opt Options) (*Report, error) {
 	s, err := openStore(p)
 	if err != nil {
