@@ -45,6 +45,8 @@ func (l *loader) check(c *Config, at map[string]Pos, failed map[string]bool) {
 			l.p.errorf(ka, "k8s_audit: enabled without webserver.enabled: the webhook is served by the webserver")
 		case c.K8sAudit.ClientCA != "" && !c.Webserver.SSLEnabled:
 			l.p.errorf(where("k8s_audit.client_ca"), "k8s_audit: client_ca without webserver.ssl_enabled: client certificates need TLS")
+		case !c.Webserver.SSLEnabled:
+			l.p.warnf(ka, "k8s_audit: served over plain HTTP: the token and the audit events travel in clear; set webserver.ssl_enabled")
 		}
 	}
 	if !c.StdoutOutput.Enabled && !c.FileOutput.Enabled && !c.SyslogOutput.Enabled && !c.ProgramOutput.Enabled && !c.HTTPOutput.Enabled {

@@ -12,14 +12,18 @@ func TestK8sAuditSection(t *testing.T) {
 	for _, tc := range []struct {
 		name     string
 		yaml     string
-		want     *K8sAudit
-		wantErrs []string
+		want      *K8sAudit
+		wantErrs  []string
+		wantWarns []string
 	}{
 		{name: "defaults", yaml: "priority: debug\n",
 			want: &K8sAudit{Path: "/k8s-audit", MaxBodyBytes: 16 << 20, Queue: 64}},
 		{name: "token",
-			yaml: "webserver:\n  enabled: true\nk8s_audit:\n  enabled: true\n  token_file: /etc/peregrine/audit.token\n  path: /audit\n  max_body_bytes: 1048576\n  queue: 8\n",
+			yaml: "webserver:\n  enabled: true\n  ssl_enabled: true\nk8s_audit:\n  enabled: true\n  token_file: /etc/peregrine/audit.token\n  path: /audit\n  max_body_bytes: 1048576\n  queue: 8\n",
 			want: &K8sAudit{Enabled: true, Path: "/audit", TokenFile: "/etc/peregrine/audit.token", MaxBodyBytes: 1 << 20, Queue: 8}},
+		{name: "plain HTTP",
+			yaml:      "webserver:\n  enabled: true\nk8s_audit:\n  enabled: true\n  token_file: /t\n",
+			wantWarns: []string{`peregrine.yaml:4:12: warning: k8s_audit: served over plain HTTP: the token and the audit events travel in clear; set webserver.ssl_enabled`}},
 		{name: "no authentication",
 			yaml:     "webserver:\n  enabled: true\nk8s_audit:\n  enabled: true\n",
 			wantErrs: []string{`peregrine.yaml:4:12: k8s_audit: enabled without token_file or client_ca: the webhook must authenticate the API server`}},
@@ -40,6 +44,9 @@ func TestK8sAuditSection(t *testing.T) {
 			r := loadYAML(t, tc.yaml)
 			if diff := cmp.Diff(tc.wantErrs, r.errs); diff != "" {
 				t.Errorf("errors (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tc.wantWarns, r.warnings); diff != "" {
+				t.Errorf("warnings (-want +got):\n%s", diff)
 			}
 			if tc.want != nil && r.cfg != nil {
 				if diff := cmp.Diff(*tc.want, r.cfg.K8sAudit); diff != "" {
