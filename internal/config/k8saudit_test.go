@@ -10,8 +10,8 @@ import (
 // each error at its file:line:column.
 func TestK8sAuditSection(t *testing.T) {
 	for _, tc := range []struct {
-		name     string
-		yaml     string
+		name      string
+		yaml      string
 		want      *K8sAudit
 		wantErrs  []string
 		wantWarns []string
