@@ -123,3 +123,56 @@ func TestCorpus(t *testing.T) {
 		t.Errorf("counters: %d documents, %d bad; want %d, 0", c.Docs, c.Bad, len(want))
 	}
 }
+
+// overrideMacros turns on the upstream rules that the file ships switched
+// off by an always-true exception or a never-true switch, as a user's
+// rules file does by redefining the macros.
+const overrideMacros = `- macro: allowed_k8s_containers
+  condition: (k8s_audit_never_true)
+- macro: consider_all_events
+  condition: (k8s_audit_always_true)
+- macro: allowed_full_admin_users
+  condition: (k8s_audit_never_true)
+- macro: allow_all_k8s_nodes
+  condition: (k8s_audit_never_true)
+`
+
+// TestCorpusOverrides: the five upstream rules that cannot fire with the
+// file's own macros fire once a user file redefines them.
+func TestCorpusOverrides(t *testing.T) {
+	override := t.TempDir() + "/override.yaml"
+	if err := os.WriteFile(override, []byte(overrideMacros), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	spec, _, err := loader.Load(testenv.Shared(t, "upstream-rules/k8s_audit_rules.yaml"), override)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev, _, err := docsrc.New(k8saudit.Def(""), spec, docsrc.Options{Matching: rules.MatchAll})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile("testdata/events.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][]string{}
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		id := gjson.Get(line, "auditID").Str
+		if err := ev.Batch([]byte(line), func(a *alert.Alert) { got[id] = append(got[id], a.Rule) }, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for id, want := range map[string][]string{
+		"a01-privileged-pod":   {"Create Disallowed Pod", "Create Privileged Pod", "Full K8s Administrative Access", "All K8s Audit Events"},
+		"b12-node-join":        {"Untrusted Node Successfully Joined the Cluster", "All K8s Audit Events"},
+		"b13-node-join-denied": {"Untrusted Node Unsuccessfully Tried to Join the Cluster", "All K8s Audit Events"},
+		"a07-exec":             {"Attach/Exec Pod"}, // ResponseStarted: not a kevt event
+	} {
+		sort.Strings(want)
+		sort.Strings(got[id])
+		if diff := cmp.Diff(want, got[id]); diff != "" {
+			t.Errorf("%s: rules (-want +got):\n%s", id, diff)
+		}
+	}
+}
