@@ -46,6 +46,7 @@ type Evaluator struct {
 
 	docs, alerts, bad atomic.Uint64
 	byRule            []atomic.Uint64
+	index             map[*rules.CompiledRule]int // a rule's place in Ruleset().Rules()
 }
 
 // Counters count what an Evaluator did.
@@ -82,6 +83,10 @@ func New(def *Def, spec *rules.Spec, opt Options) (*Evaluator, []rules.Diagnosti
 	}
 	e.rs = rs
 	e.byRule = make([]atomic.Uint64, len(rs.Rules()))
+	e.index = make(map[*rules.CompiledRule]int, len(rs.Rules()))
+	for i, r := range rs.Rules() {
+		e.index[r] = i
+	}
 	return e, diags, nil
 }
 
@@ -101,15 +106,9 @@ func (e *Evaluator) Eval(doc []byte, t time.Time, emit func(*alert.Alert)) {
 	if len(e.matched) == 0 {
 		return
 	}
-	rulesByPtr := e.rs.Rules()
 	for _, r := range e.matched {
 		e.alerts.Add(1)
-		for i, cr := range rulesByPtr {
-			if cr == r {
-				e.byRule[i].Add(1)
-				break
-			}
-		}
+		e.byRule[e.index[r]].Add(1)
 		if emit != nil {
 			a := r.Alert(t, e.hostname)
 			emit(&a)

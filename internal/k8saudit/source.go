@@ -34,17 +34,15 @@ var ErrNotAudit = errors.New("not a Kubernetes audit Event or EventList")
 // Each event's time is its stageTimestamp (RFC 3339); an event without
 // one, or not an object, goes to bad.
 func Records(body []byte, each func(doc []byte, t time.Time), bad func(error)) error {
-	text := docText(body)
-	root := gjson.Parse(text)
-	return records(text, root, each, bad, 0)
+	return records(gjson.Parse(docText(body)), each, bad, 0)
 }
 
-func records(text string, v gjson.Result, each func([]byte, time.Time), bad func(error), depth int) error {
+func records(v gjson.Result, each func([]byte, time.Time), bad func(error), depth int) error {
 	switch {
 	case v.IsArray() && depth == 0:
 		var err error
 		v.ForEach(func(_, item gjson.Result) bool {
-			err = records(text, item, each, bad, depth+1)
+			err = records(item, each, bad, depth+1)
 			return err == nil
 		})
 		return err
@@ -55,13 +53,13 @@ func records(text string, v gjson.Result, each func([]byte, time.Time), bad func
 	case "EventList":
 		i := 0
 		v.Get("items").ForEach(func(_, item gjson.Result) bool {
-			event(text, item, i, each, bad)
+			event(item, i, each, bad)
 			i++
 			return true
 		})
 		return nil
 	case "Event":
-		event(text, v, -1, each, bad)
+		event(v, -1, each, bad)
 		return nil
 	case "":
 		return fmt.Errorf("%w: no kind", ErrNotAudit)
@@ -72,7 +70,7 @@ func records(text string, v gjson.Result, each func([]byte, time.Time), bad func
 
 // event gives one audit event; item is its index in an EventList (-1
 // outside one), for error messages.
-func event(text string, v gjson.Result, item int, each func([]byte, time.Time), bad func(error)) {
+func event(v gjson.Result, item int, each func([]byte, time.Time), bad func(error)) {
 	fail := func(format string, args ...any) {
 		err := fmt.Errorf(format, args...)
 		if item >= 0 {
@@ -94,9 +92,7 @@ func event(text string, v gjson.Result, item int, each func([]byte, time.Time), 
 		fail("event %s: stageTimestamp: %w", v.Get("auditID").Str, err)
 		return
 	}
-	each(sub(text, v), t)
+	// gjson's Raw is a substring of the text it parsed: the event's
+	// bytes within the batch, without a copy.
+	each(bytesOf(v.Raw), t)
 }
-
-// sub returns the bytes of v within the document text: the event without
-// a copy (gjson's Raw is a substring of the text it parsed).
-func sub(_ string, v gjson.Result) []byte { return bytesOf(v.Raw) }
