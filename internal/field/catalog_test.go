@@ -118,7 +118,7 @@ func TestDefaultIsFresh(t *testing.T) {
 	if fb.Desc == "changed." || procFields[6].Desc == "changed." {
 		t.Fatal("Default catalogs share their fields")
 	}
-	if got, want := a.Sources(), []string{SourceCloudTrail, SourceK8sAudit, SourceSyscall}; !cmp.Equal(got, want) {
+	if got, want := a.Sources(), []string{SourceCloudTrail, SourceGuardDuty, SourceCompute, SourceK8sAudit, SourceSyscall}; !cmp.Equal(got, want) {
 		t.Errorf("Sources() = %v, want %v", got, want)
 	}
 }

@@ -53,6 +53,12 @@ var builtin = []table{
 	{SourceCloudTrail, ClassEvt, evtFields},
 	{SourceCloudTrail, ClassCloudTrail, cloudTrailFields},
 	{SourceCloudTrail, ClassJSON, jsonFields},
+	{SourceCompute, ClassEvt, evtFields},
+	{SourceCompute, ClassCompute, computeFields},
+	{SourceCompute, ClassJSON, jsonFields},
+	{SourceGuardDuty, ClassEvt, evtFields},
+	{SourceGuardDuty, ClassGuardDuty, guardDutyFields},
+	{SourceGuardDuty, ClassJSON, jsonFields},
 }
 
 // Default returns a new catalog of every built-in field: the syscall
