@@ -14,6 +14,7 @@ import (
 	"peregrine/internal/docsrc"
 	"peregrine/internal/engine"
 	"peregrine/internal/k8saudit"
+	"peregrine/internal/metrics"
 	"peregrine/internal/rules"
 	"peregrine/internal/server"
 )
@@ -149,6 +150,18 @@ func (d *docWebhook) run(ctx context.Context, emit func(*alert.Alert), a *agent)
 			a.log.Warn("k8s_audit: batch skipped", "error", err)
 		}
 	})
+}
+
+// sourceCounters are the webhook's counters for /metrics.
+func (d *docWebhook) sourceCounters() metrics.SourceCounters {
+	c, _, _ := d.counters()
+	w := d.webhook.Stats()
+	return metrics.SourceCounters{
+		Source: d.def.Source, Events: c.Docs, Skipped: c.Bad,
+		Accepted: w.Accepted, Unauthorized: w.Unauthorized, TooLarge: w.TooLarge,
+		BadRequest: w.BadBody, BadMethod: w.BadMethod, QueueFull: w.QueueFull,
+		Queued: d.queue.Len(), Capacity: d.queue.Cap(),
+	}
 }
 
 // summary says what the webhook received and raised.

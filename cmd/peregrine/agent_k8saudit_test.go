@@ -253,6 +253,19 @@ k8s_audit:
 			time.Sleep(10 * time.Millisecond)
 		}
 	}
+	// /metrics counts the requests by answer.
+	resp, err = c.Get(base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for result, want := range map[string]int{"unauthorized": 2, "too_large": 1, "bad_request": 1, "bad_method": 2} {
+		line := fmt.Sprintf(`peregrine_source_requests_total{result=%q,source="k8s_audit"} %d`, result, want)
+		if !strings.Contains(string(text), line+"\n") {
+			t.Errorf("/metrics lacks %s", line)
+		}
+	}
 	// Each event of the corpus once, each batch of the flood the queue
 	// took (40 events), and the last one.
 	wantEvents := corpusEvents + codes[200]*40 + 1

@@ -145,6 +145,7 @@ func (a *agent) snapshot() metrics.Snapshot {
 	if a.k8s != nil {
 		kc, krules, kmatches := a.k8s.counters()
 		s.Alerts += kc.Alerts
+		s.Sources = append(s.Sources, a.k8s.sourceCounters())
 		for i, r := range krules {
 			if r.Enabled {
 				s.Rules = append(s.Rules, metrics.RuleMatches{Name: r.Name, Priority: r.Priority, Source: r.Source, Tags: r.Tags, Matches: kmatches[i]})

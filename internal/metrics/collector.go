@@ -96,6 +96,7 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 		collectRules(e, s.Rules)
 	}
 	c.collectOutputs(e, s.Outputs)
+	c.collectSources(e, s.Sources)
 	if c.opt.Skip&GroupResources == 0 {
 		c.collectResources(e)
 		if hsErr == nil {
@@ -278,6 +279,25 @@ func (c *Collector) collectOutputs(e emitter, outs []OutputCounters) {
 		e.gauge(c.d.outCapacity, float64(o.Capacity), o.Name)
 	}
 	e.counter(c.d.outputDrops, drops)
+}
+
+// collectSources sends the counters of the sources received over HTTP.
+func (c *Collector) collectSources(e emitter, srcs []SourceCounters) {
+	for _, s := range srcs {
+		e.counter(c.d.srcEvents, s.Events, s.Source)
+		e.counter(c.d.srcSkipped, s.Skipped, s.Source)
+		for _, r := range []struct {
+			result string
+			n      uint64
+		}{
+			{"accepted", s.Accepted}, {"unauthorized", s.Unauthorized}, {"too_large", s.TooLarge},
+			{"bad_request", s.BadRequest}, {"bad_method", s.BadMethod}, {"queue_full", s.QueueFull},
+		} {
+			e.counter(c.d.srcReqs, r.n, s.Source, r.result)
+		}
+		e.gauge(c.d.srcQueued, float64(s.Queued), s.Source)
+		e.gauge(c.d.srcCapacity, float64(s.Capacity), s.Source)
+	}
 }
 
 // collectResources sends what /proc says about the agent and the host's

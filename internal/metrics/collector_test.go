@@ -58,6 +58,7 @@ func fullSnapshot() Snapshot {
 			{Name: "stdout", Sent: 12, Queued: 0, Capacity: 1000},
 			{Name: "http", Sent: 8, Dropped: 3, Failed: 1, Abandoned: 2, Queued: 4, Capacity: 16},
 		},
+		Sources:     []SourceCounters{{Source: "k8s_audit", Events: 400, Skipped: 3, Accepted: 9, Unauthorized: 4, TooLarge: 1, BadRequest: 2, BadMethod: 5, QueueFull: 6, Queued: 7, Capacity: 64}},
 		Reloads:     ReloadCounters{OK: 2, Failed: 1, Last: testReload},
 		RulesFiles:  []FileDigest{{Name: "/etc/peregrine/rules.d/falco_rules.yaml", SHA256: "aa11"}},
 		ConfigFiles: []FileDigest{{Name: "/etc/peregrine/peregrine.yaml", SHA256: "bb22"}},
@@ -262,6 +263,18 @@ func TestScrape(t *testing.T) {
 		{"peregrine_output_queue_length", []sample{{gauge, pairs("output", "http"), 4}, {gauge, pairs("output", "stdout"), 0}}},
 		{"peregrine_output_queue_capacity", []sample{{gauge, pairs("output", "http"), 16}, {gauge, pairs("output", "stdout"), 1000}}},
 		{"peregrine_reloads_total", []sample{{counter, pairs("result", "failed"), 1}, {counter, pairs("result", "ok"), 2}}},
+		{"peregrine_source_events_total", []sample{{counter, pairs("source", "k8s_audit"), 400}}},
+		{"peregrine_source_records_skipped_total", []sample{{counter, pairs("source", "k8s_audit"), 3}}},
+		{"peregrine_source_requests_total", []sample{
+			{counter, pairs("result", "accepted", "source", "k8s_audit"), 9},
+			{counter, pairs("result", "bad_method", "source", "k8s_audit"), 5},
+			{counter, pairs("result", "bad_request", "source", "k8s_audit"), 2},
+			{counter, pairs("result", "queue_full", "source", "k8s_audit"), 6},
+			{counter, pairs("result", "too_large", "source", "k8s_audit"), 1},
+			{counter, pairs("result", "unauthorized", "source", "k8s_audit"), 4},
+		}},
+		{"peregrine_source_queue_length", []sample{{gauge, pairs("source", "k8s_audit"), 7}}},
+		{"peregrine_source_queue_capacity", []sample{{gauge, pairs("source", "k8s_audit"), 64}}},
 	}
 	seen := map[string]bool{}
 	for _, tt := range tests {

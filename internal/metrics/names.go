@@ -37,6 +37,8 @@ type descs struct {
 	outAbandoned                      *prometheus.Desc
 	outQueued, outCapacity            *prometheus.Desc
 	reloads                           *prometheus.Desc
+	srcEvents, srcSkipped, srcReqs    *prometheus.Desc
+	srcQueued, srcCapacity            *prometheus.Desc
 }
 
 // The rule counter metric, whose label names vary with each rule's tags.
@@ -109,5 +111,10 @@ func newDescs() descs {
 		outQueued:      ours("peregrine_output_queue_length", "Alerts waiting in an output's queue.", "output"),
 		outCapacity:    ours("peregrine_output_queue_capacity", "Capacity of an output's queue (0: unbounded).", "output"),
 		reloads:        ours("peregrine_reloads_total", "Hot reloads of rules and configuration, by result (ok or failed).", "result"),
+		srcEvents:      ours("peregrine_source_events_total", "Events of a source received over HTTP (the k8s_audit webhook) that the rules evaluated.", "source"),
+		srcSkipped:     ours("peregrine_source_records_skipped_total", "Records of a source received over HTTP that could not be evaluated (no time, not an event).", "source"),
+		srcReqs:        ours("peregrine_source_requests_total", "Requests to a source's webhook, by result: accepted, unauthorized, too_large, bad_request, bad_method or queue_full.", "source", "result"),
+		srcQueued:      ours("peregrine_source_queue_length", "Batches of a source waiting for the rules.", "source"),
+		srcCapacity:    ours("peregrine_source_queue_capacity", "Batches a source's queue holds; beyond, requests are refused (queue_full).", "source"),
 	}
 }

@@ -37,10 +37,25 @@ type Snapshot struct {
 
 	Outputs []OutputCounters // one per sink
 
+	// Sources are the event sources received over HTTP besides the
+	// capture (the k8s_audit webhook); none when not enabled.
+	Sources []SourceCounters
+
 	Reloads ReloadCounters
 
 	RulesFiles  []FileDigest // the rules files loaded
 	ConfigFiles []FileDigest // the configuration files read
+}
+
+// SourceCounters count what an event source received over HTTP (the
+// k8s_audit webhook): the events evaluated, the records skipped, the
+// requests by how they were answered, and its queue.
+type SourceCounters struct {
+	Source          string // the rules' source name, e.g. k8s_audit
+	Events, Skipped uint64
+	// Requests answered 200, 401, 413, 400, 405 and 503 (queue full).
+	Accepted, Unauthorized, TooLarge, BadRequest, BadMethod, QueueFull uint64
+	Queued, Capacity                                                   int // batches waiting; at most
 }
 
 // TypeCount is the number of events of one type.
