@@ -1,0 +1,162 @@
+package incident
+
+import (
+	"slices"
+	"time"
+)
+
+// unionFind joins indexes into sets.
+type unionFind struct{ parent []int }
+
+// newUnionFind makes n singleton sets.
+func newUnionFind(n int) *unionFind {
+	u := &unionFind{parent: make([]int, n)}
+	for i := range u.parent {
+		u.parent[i] = i
+	}
+	return u
+}
+
+// find returns the representative of i's set, halving paths on the way.
+func (u *unionFind) find(i int) int {
+	for u.parent[i] != i {
+		u.parent[i] = u.parent[u.parent[i]]
+		i = u.parent[i]
+	}
+	return i
+}
+
+// union joins the sets of a and b; the smaller index represents the set,
+// so that the result does not depend on the order of the calls.
+func (u *unionFind) union(a, b int) {
+	ra, rb := u.find(a), u.find(b)
+	switch {
+	case ra < rb:
+		u.parent[rb] = ra
+	case rb < ra:
+		u.parent[ra] = rb
+	}
+}
+
+// group returns the groups of signals (indexes into sigs, sorted by
+// start) that share keys within window, as the package documentation
+// describes. sigs must be sorted by start time.
+func group(sigs []Signal, window time.Duration) [][]int {
+	u := newUnionFind(len(sigs))
+	strong := make([]bool, len(sigs))
+	linkByKeys(sigs, window, u, func(i int, k Key) bool {
+		if k.Kind.strong() {
+			strong[i] = true
+			return true
+		}
+		return false
+	})
+	// Signals with strong keys and their sets; the weak-only ones join
+	// every set within the window that shares a weak key.
+	sets := map[int][]int{}
+	for i := range sigs {
+		if strong[i] {
+			r := u.find(i)
+			sets[r] = append(sets[r], i)
+		}
+	}
+	type span struct {
+		start, end time.Time
+		weak       map[Key]bool
+	}
+	spans := map[int]*span{}
+	for r, members := range sets {
+		sp := &span{start: sigs[members[0]].Start, end: sigs[members[0]].End, weak: map[Key]bool{}}
+		for _, i := range members {
+			if sigs[i].End.After(sp.end) {
+				sp.end = sigs[i].End
+			}
+			for _, k := range sigs[i].Keys {
+				if !k.Kind.strong() {
+					sp.weak[k] = true
+				}
+			}
+		}
+		spans[r] = sp
+	}
+	roots := make([]int, 0, len(sets))
+	for r := range sets {
+		roots = append(roots, r)
+	}
+	slices.Sort(roots)
+	var loose []int
+	for i := range sigs {
+		if strong[i] {
+			continue
+		}
+		joined := false
+		for _, r := range roots {
+			sp := spans[r]
+			if !near(sigs[i].Start, sigs[i].End, sp.start, sp.end, window) {
+				continue
+			}
+			for _, k := range sigs[i].Keys {
+				if sp.weak[k] {
+					sets[r] = append(sets[r], i)
+					joined = true
+					break
+				}
+			}
+		}
+		if !joined {
+			loose = append(loose, i)
+		}
+	}
+	// The rest group among themselves by their weak keys.
+	sub := make([]Signal, len(loose))
+	for j, i := range loose {
+		sub[j] = sigs[i]
+	}
+	v := newUnionFind(len(sub))
+	linkByKeys(sub, window, v, func(int, Key) bool { return true })
+	for j, i := range loose {
+		r := -1 - loose[v.find(j)] // negative: apart from the strong roots
+		sets[r] = append(sets[r], i)
+	}
+	out := make([][]int, 0, len(sets))
+	for _, members := range sets {
+		slices.Sort(members)
+		out = append(out, members)
+	}
+	slices.SortFunc(out, func(a, b []int) int { return a[0] - b[0] })
+	return out
+}
+
+// linkByKeys joins, for each key that use accepts, the signals that carry
+// it, in start order, each to the one before when it starts at most window
+// after the latest end seen so far of that key.
+func linkByKeys(sigs []Signal, window time.Duration, u *unionFind, use func(int, Key) bool) {
+	type run struct {
+		last int
+		end  time.Time
+	}
+	runs := map[Key]*run{}
+	for i := range sigs {
+		for _, k := range sigs[i].Keys {
+			if !use(i, k) {
+				continue
+			}
+			r := runs[k]
+			if r != nil && !sigs[i].Start.After(r.end.Add(window)) {
+				u.union(r.last, i)
+				r.last = i
+				if sigs[i].End.After(r.end) {
+					r.end = sigs[i].End
+				}
+				continue
+			}
+			runs[k] = &run{last: i, end: sigs[i].End}
+		}
+	}
+}
+
+// near reports whether the spans [s1,e1] and [s2,e2] are at most window
+// apart.
+func near(s1, e1, s2, e2 time.Time, window time.Duration) bool {
+	return !s1.After(e2.Add(window)) && !s2.After(e1.Add(window))
+}
