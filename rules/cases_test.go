@@ -40,7 +40,18 @@ func TestRuleCases(t *testing.T) {
 	results := ruletest.Run(spec, suites)
 	cov := ruletest.CoverageOf(spec, results)
 	failed := ruletest.Summarize(results).Failed > 0
+	// Rules of the document sources (compute, ...) cannot be cases of
+	// system call events: their own packages test them on corpora.
+	other := map[string]bool{}
+	for _, r := range spec.Rules {
+		if r.Source != "" && r.Source != "syscall" {
+			other[r.Name] = true
+		}
+	}
 	for _, c := range cov {
+		if other[c.Rule] {
+			continue
+		}
 		if !c.Covered() {
 			failed = true
 			t.Errorf("rule %q: %d positive, %d negative cases", c.Rule, c.Positive, c.Negative)

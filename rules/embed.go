@@ -29,6 +29,9 @@ var loadOrder = [...]string{
 	"persistence.yaml",
 	"evasion.yaml",
 	"container.yaml",
+	"compute.yaml",
+	"cloud_guardduty.yaml",
+	"cloud_aws.yaml",
 }
 
 // FS returns the default rule files, at the root of the file system.

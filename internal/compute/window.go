@@ -1,0 +1,124 @@
+package compute
+
+import "time"
+
+// series is the recent history of one CPU counter: a container's cgroup
+// or one process.
+type series struct {
+	last   uint64    // counter at the last sample, CPU nanoseconds
+	lastAt time.Time // when it was read
+
+	since  time.Time // start of the current run above the threshold; zero when below
+	used   uint64    // CPU nanoseconds used since then
+	minPct float64   // lowest interval of the run, percent of one CPU
+	high   time.Time // when the run last raised a high event; zero when it has not
+	round  uint64    // the sampling round that last saw the counter
+}
+
+// verdict is what one sample of a series means.
+type verdict struct {
+	pct    float64 // usage over the last interval, percent of one CPU; -1 without one
+	report bool    // raise an event (see recovered)
+	// recovered: the event says the usage came back under the threshold
+	// after a high event; otherwise it says it is high.
+	recovered bool
+	avgPct    float64       // average over the run, percent of one CPU
+	minPct    float64       // lowest interval of the run
+	since     time.Time     // start of the run
+	duration  time.Duration // length of the run
+}
+
+// limits are the window rules.
+type limits struct {
+	threshold float64 // percent of one CPU
+	window    time.Duration
+	realert   time.Duration
+}
+
+// tracker holds the series of one kind of counter, by key, and applies
+// the window rules to each new sample.
+type tracker[K comparable] struct {
+	lim    limits
+	series map[K]*series
+	round  uint64
+}
+
+func newTracker[K comparable](lim limits) *tracker[K] {
+	return &tracker[K]{lim: lim, series: map[K]*series{}}
+}
+
+// begin starts a sampling round; counters not observed before end are
+// forgotten there.
+func (t *tracker[K]) begin() { t.round++ }
+
+// observe takes the counter of key (CPU nanoseconds so far) read at now.
+// The first sample of a key only sets its baseline. A counter that went
+// backwards (a cgroup made anew under the same id) or a clock that did
+// not move starts the key afresh, as a first sample does.
+func (t *tracker[K]) observe(key K, counter uint64, now time.Time) verdict {
+	s := t.series[key]
+	if s == nil {
+		t.series[key] = &series{last: counter, lastAt: now, round: t.round}
+		return verdict{pct: -1}
+	}
+	s.round = t.round
+	if counter < s.last || !now.After(s.lastAt) {
+		*s = series{last: counter, lastAt: now, round: t.round}
+		return verdict{pct: -1}
+	}
+	delta, dt := counter-s.last, now.Sub(s.lastAt)
+	pct := float64(delta) / float64(dt) * 100
+	v := verdict{pct: pct}
+	start := s.lastAt
+	s.last, s.lastAt = counter, now
+	if pct < t.lim.threshold {
+		if !s.high.IsZero() {
+			v.report, v.recovered = true, true
+			v.since, v.duration = s.since, start.Sub(s.since)
+			v.avgPct, v.minPct = s.avg(start), s.minPct
+		}
+		s.since, s.high, s.used = time.Time{}, time.Time{}, 0
+		return v
+	}
+	if s.since.IsZero() {
+		s.since, s.used, s.minPct = start, 0, pct
+	}
+	s.used += delta
+	s.minPct = min(s.minPct, pct)
+	run := now.Sub(s.since)
+	if run < t.lim.window {
+		return v
+	}
+	if s.high.IsZero() || now.Sub(s.high) >= t.lim.realert {
+		s.high = now
+		v.report = true
+		v.since, v.duration = s.since, run
+		v.avgPct, v.minPct = s.avg(now), s.minPct
+	}
+	return v
+}
+
+// avg returns the average usage of the run up to end.
+func (s *series) avg(end time.Time) float64 {
+	d := end.Sub(s.since)
+	if d <= 0 {
+		return 0
+	}
+	return float64(s.used) / float64(d) * 100
+}
+
+// end finishes a round: the keys it did not observe (a container gone,
+// a process ended) are forgotten. It returns how many were.
+func (t *tracker[K]) end() int {
+	n := 0
+	for k, s := range t.series {
+		if s.round != t.round {
+			delete(t.series, k)
+			n++
+		}
+	}
+	return n
+}
+
+// len returns how many keys are tracked.
+func (t *tracker[K]) len() int { return len(t.series) }
