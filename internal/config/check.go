@@ -49,6 +49,9 @@ func (l *loader) check(c *Config, at map[string]Pos, failed map[string]bool) {
 			l.p.warnf(ka, "k8s_audit: served over plain HTTP: the token and the audit events travel in clear; set webserver.ssl_enabled")
 		}
 	}
+	if c.Compute.Window < c.Compute.Interval && !failed["compute.window"] && !failed["compute.interval"] {
+		l.p.errorf(where("compute.window", "compute.interval", "compute"), "compute: window %v is shorter than interval %v: it would never hold two samples", c.Compute.Window, c.Compute.Interval)
+	}
 	if !c.StdoutOutput.Enabled && !c.FileOutput.Enabled && !c.SyslogOutput.Enabled && !c.ProgramOutput.Enabled && !c.HTTPOutput.Enabled {
 		l.p.warnf(where("stdout_output.enabled", "stdout_output"), "no output is enabled (stdout_output, file_output, syslog_output, program_output, http_output): alerts go nowhere")
 	}

@@ -119,6 +119,9 @@ type Config struct {
 	// K8sAudit (k8s_audit, ours) receives Kubernetes audit events on the
 	// webserver, for the rules of the k8s_audit source.
 	K8sAudit K8sAudit
+	// Compute (compute, ours) samples the CPU usage of containers and
+	// processes, for the rules of the compute source.
+	Compute Compute
 
 	// LogLevel (log_level) is the least severe level of the agent's own
 	// logs (not alerts): emergency, alert, critical, error, warning,
@@ -352,6 +355,26 @@ type K8sAudit struct {
 	Queue int
 }
 
+// Compute is the compute section: the sampler of CPU usage that raises
+// compute events when a container or a process stays busy for a window
+// (see package compute).
+type Compute struct {
+	// Enabled (enabled) runs the sampler in peregrine run. Default true:
+	// a round reads a few hundred small /proc files every interval.
+	Enabled bool
+	// Interval (interval) between two samples. Default 5s; at least 100ms.
+	Interval time.Duration
+	// ThresholdPercent (threshold_percent) is the usage, in percent of one
+	// CPU, that counts as high (150 is one and a half CPUs). Default 80.
+	ThresholdPercent int
+	// Window (window) is how long the usage must stay high before an
+	// event. Default 60s; at least the interval.
+	Window time.Duration
+	// Realert (realert) is how long a usage that stays high waits before
+	// it is raised again. Default 10m.
+	Realert time.Duration
+}
+
 // Metrics is the metrics section.
 type Metrics struct {
 	// Enabled (enabled) takes a snapshot every Interval. Falco: false.
@@ -441,6 +464,7 @@ func Default() *Config {
 			SSLCertificate:     "/etc/peregrine/peregrine.pem",
 		},
 		K8sAudit: K8sAudit{Path: "/k8s-audit", MaxBodyBytes: 16 << 20, Queue: 64},
+		Compute:  Compute{Enabled: true, Interval: 5 * time.Second, ThresholdPercent: 80, Window: time.Minute, Realert: 10 * time.Minute},
 		Metrics: Metrics{
 			Interval:                   time.Hour,
 			OutputRule:                 true,

@@ -84,6 +84,13 @@ func fields(c *Config) []field {
 			{name: "max_body_bytes", leaf: integer(&c.K8sAudit.MaxBodyBytes, 1024, 1<<30)},
 			{name: "queue", leaf: integer(&c.K8sAudit.Queue, 1, 1<<16)},
 		}},
+		{name: "compute", sub: []field{
+			{name: "enabled", leaf: boolean(&c.Compute.Enabled)},
+			{name: "interval", leaf: duration(&c.Compute.Interval, 100*time.Millisecond)},
+			{name: "threshold_percent", leaf: integer(&c.Compute.ThresholdPercent, 1, 100*4096)},
+			{name: "window", leaf: duration(&c.Compute.Window, 100*time.Millisecond)},
+			{name: "realert", leaf: duration(&c.Compute.Realert, time.Second)},
+		}},
 		{name: "metrics", sub: []field{
 			{name: "enabled", leaf: boolean(&c.Metrics.Enabled)},
 			{name: "interval", leaf: duration(&c.Metrics.Interval, 100*time.Millisecond)},
