@@ -149,8 +149,10 @@ func keysOf(s *Signal) []Key {
 	}
 	// Any text may name an access key; the pattern is specific enough.
 	for _, f := range s.Fields {
-		for _, m := range accessKeyPattern.FindAllString(f.Value, -1) {
-			add(KindAccessKey, m)
+		if strings.Contains(f.Value, "AKIA") || strings.Contains(f.Value, "ASIA") {
+			for _, m := range accessKeyPattern.FindAllString(f.Value, -1) {
+				add(KindAccessKey, m)
+			}
 		}
 	}
 	if hostSources[s.Source] && s.Hostname != "" {
@@ -179,23 +181,28 @@ func sortKeys(ks []Key) []Key {
 func valuesOf(k Kind, v string, add func(Kind, string)) {
 	switch {
 	case k == KindInstance:
+		if !strings.Contains(v, "i-") {
+			return
+		}
 		for _, m := range instancePattern.FindAllString(v, -1) {
 			add(KindInstance, m)
 		}
 	case k == KindDomain && strings.ContainsAny(v, " \t"):
 		// A command line: Stratum URIs, then host names under known pools.
-		for _, m := range stratumPattern.FindAllStringSubmatch(v, -1) {
-			if _, err := netip.ParseAddr(m[1]); err == nil {
-				if m[2] != "" {
+		if strings.Contains(strings.ToLower(v), "stratum") {
+			for _, m := range stratumPattern.FindAllStringSubmatch(v, -1) {
+				if _, err := netip.ParseAddr(m[1]); err != nil {
+					add(KindDomain, m[1])
+				} else if m[2] != "" {
 					add(KindEndpoint, m[1]+"|"+m[2])
 				}
-				continue
 			}
-			add(KindDomain, m[1])
 		}
-		for _, m := range hostPattern.FindAllString(v, -1) {
-			if knownPool(m) {
-				add(KindDomain, m)
+		if containsAny(strings.ToLower(v), poolDomains) {
+			for _, m := range hostPattern.FindAllString(v, -1) {
+				if knownPool(m) {
+					add(KindDomain, m)
+				}
 			}
 		}
 	default:
