@@ -132,7 +132,7 @@ func keysOf(s *Signal) []Key {
 		}
 	}
 	for _, f := range s.Fields {
-		name := strings.ToLower(f.Name)
+		name := fieldName(f.Name)
 		for _, fk := range fieldKeys {
 			if fk.name == name || fk.suffix && strings.HasSuffix(name, fk.name) {
 				valuesOf(fk.kind, f.Value, add)
@@ -141,9 +141,8 @@ func keysOf(s *Signal) []Key {
 		}
 	}
 	for _, p := range endpointFields {
-		ip, ok1 := s.Field(p[0])
-		port, ok2 := s.Field(p[1])
-		if ok1 && ok2 {
+		if ip, ok := s.Field(p[0]); ok {
+			port, _ := s.Field(p[1])
 			add(KindEndpoint, ip+"|"+port)
 		}
 	}
@@ -173,6 +172,17 @@ func sortKeys(ks []Key) []Key {
 		return strings.Compare(a.Value, b.Value)
 	})
 	return slices.Compact(ks)
+}
+
+// fieldName gives the lower-case name of a field as the key table matches
+// it; a JSON pointer field, json.value[/responseElements/.../instanceId],
+// has its slashes turned to dots, so that suffixes match it too.
+func fieldName(name string) string {
+	name = strings.ToLower(name)
+	if strings.HasPrefix(name, "json.value[") || strings.HasPrefix(name, "jevt.value[") {
+		name = strings.TrimSuffix(strings.ReplaceAll(name, "/", "."), "]")
+	}
+	return name
 }
 
 // valuesOf passes the keys of kind k in a field value to add: every
