@@ -30,7 +30,12 @@ resource. "-" reads standard input.
 
 Lines that cannot be read are reported on stderr with file:line, the rest is correlated,
 and the exit status is 1.`,
-		Args: cobra.MinimumNArgs(1),
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usageError{fmt.Errorf("incidents: name the alert and cost files to read (- for standard input)")}
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if output != "text" && output != "json" && output != "html" {
 				return usageError{fmt.Errorf("incidents: -o %q: want text, json or html", output)}

@@ -1,0 +1,124 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// incidentData is a file of the incident test corpus, read in place.
+func incidentData(name string) string {
+	return filepath.Join("..", "..", "internal", "incident", "testdata", name)
+}
+
+// incidentCorpus is the whole incident corpus.
+var incidentCorpus = []string{
+	incidentData("syscall.jsonl"), incidentData("compute.jsonl"), incidentData("guardduty.jsonl"),
+	incidentData("cloudtrail.jsonl"), incidentData("cost.json"),
+}
+
+// incidentsReport is the part of the JSON report the tests read.
+type incidentsReport struct {
+	Signals   int `json:"signals"`
+	Unrelated int `json:"unrelated"`
+	Incidents []struct {
+		ID           string `json:"id"`
+		Cryptomining bool   `json:"cryptomining"`
+		Confidence   int    `json:"confidence"`
+		Categories   []struct {
+			Category string `json:"category"`
+			Present  bool   `json:"present"`
+		} `json:"categories"`
+		Resources []struct {
+			Kind  string `json:"kind"`
+			Value string `json:"value"`
+		} `json:"resources"`
+		Timeline []struct {
+			Source string `json:"source"`
+			Rule   string `json:"rule"`
+		} `json:"timeline"`
+		Steps []struct {
+			Action  string `json:"action"`
+			Command string `json:"command"`
+		} `json:"steps"`
+	} `json:"incidents"`
+	Errors []string `json:"errors"`
+}
+
+func TestIncidents(t *testing.T) {
+	good := filepath.Join(t.TempDir(), "good.jsonl")
+	lines, err := os.ReadFile(incidentData("syscall.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keep []string
+	for i, l := range strings.Split(strings.TrimSpace(string(lines)), "\n") {
+		if i != 4 { // the line without a time
+			keep = append(keep, l)
+		}
+	}
+	if err := os.WriteFile(good, []byte(strings.Join(keep, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name      string
+		args      []string
+		stdin     string
+		code      int
+		stdout    []string
+		stderr    []string
+		incidents int // with -o json; -1 to skip
+	}{
+		{name: "text", args: incidentCorpus, code: exitError, stdout: []string{
+			"2 cryptomining incidents from 16 signals (window 24h0m0s); 4 signals in none",
+			"confidence 100 (high)", "confidence 85 (high)",
+			"categories: cost present (1); compute present (1); network present (3); runtime present (2); control-plane present (2)",
+			"peregrine forensics collect 3f2a9c1b7d4e --case inc-", "aws ec2 modify-instance-attribute --instance-id i-0a1b2c3d4e5f60718",
+			"aws iam update-access-key --access-key-id AKIAIOSFODNN7EXAMPLE", "Block pool domain gulf.moneroocean.stream",
+		}, stderr: []string{"syscall.jsonl:5: alert \"Something\": no time", "cloudtrail.jsonl:3: alert: unexpected end of JSON input", "2 records skipped"}, incidents: -1},
+		{name: "json", args: append([]string{"-o", "json"}, incidentCorpus...), code: exitError, incidents: 2},
+		{name: "good input only, exit 0", args: []string{"-o", "json", good}, incidents: 2},
+		{name: "all groups", args: []string{"-o", "json", "--all", good}, incidents: 3},
+		{name: "stdin", args: []string{"-", incidentData("cost.json")}, stdin: string(lines[:strings.Index(string(lines), "\n")+1]),
+			stdout: []string{"1 cryptomining incidents from 4 signals", "stdin:1"}, incidents: -1},
+		{name: "short window splits nothing here", args: []string{"-o", "json", "--window", "10m", good}, incidents: 2},
+		{name: "html", args: []string{"-o", "html", good}, stdout: []string{"<!DOCTYPE html>", "<svg", "</html>"}, incidents: -1},
+		{name: "bad output", args: []string{"-o", "xml", good}, code: exitUsage, stderr: []string{"xml"}, incidents: -1},
+		{name: "bad window", args: []string{"--window", "-1h", good}, code: exitUsage, stderr: []string{"--window"}, incidents: -1},
+		{name: "missing file", args: []string{"no-such.jsonl"}, code: exitError, stderr: []string{"no-such.jsonl", "no such file"}, incidents: -1},
+		{name: "no input", args: nil, code: exitUsage, incidents: -1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var stdin []byte
+			if tc.stdin != "" {
+				stdin = []byte(tc.stdin)
+			}
+			stdout, stderr, code := peregrineIn(t, stdin, append([]string{"incidents"}, tc.args...)...)
+			if code != tc.code {
+				t.Fatalf("exit %d, want %d; stderr %s", code, tc.code, stderr)
+			}
+			for _, s := range tc.stdout {
+				if !strings.Contains(stdout, s) {
+					t.Errorf("stdout lacks %q:\n%s", s, stdout)
+				}
+			}
+			for _, s := range tc.stderr {
+				if !strings.Contains(stderr, s) {
+					t.Errorf("stderr lacks %q:\n%s", s, stderr)
+				}
+			}
+			if tc.incidents < 0 {
+				return
+			}
+			var rep incidentsReport
+			if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+				t.Fatalf("report: %v\n%s", err, stdout)
+			}
+			if len(rep.Incidents) != tc.incidents {
+				t.Errorf("%d incidents, want %d:\n%s", len(rep.Incidents), tc.incidents, stdout)
+			}
+		})
+	}
+}
