@@ -72,7 +72,7 @@ func TestFieldsText(t *testing.T) {
 		{"substring", []string{"proc.a"}, "", func(n string) bool { return strings.Contains(n, "proc.a") }, []string{"syscall: process"}},
 		{"glob", []string{"evt.count*"}, "", func(n string) bool { return strings.HasPrefix(n, "evt.count") }, []string{"syscall: evt (for system calls)"}},
 		{"glob in a source", []string{"--source", "aws_cloudtrail", "s3.*"}, "aws_cloudtrail", func(n string) bool { return strings.HasPrefix(n, "s3.") }, []string{"aws_cloudtrail: cloudtrail"}},
-		{"glob across sources", []string{"json.*"}, "", func(n string) bool { return strings.HasPrefix(n, "json.") }, []string{"aws_cloudtrail: json", "k8s_audit: json"}},
+		{"glob across sources", []string{"json.*"}, "", func(n string) bool { return strings.HasPrefix(n, "json.") }, []string{"aws_cloudtrail: json", "aws_guardduty: json", "compute: json", "k8s_audit: json"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -177,7 +177,7 @@ func TestFieldsUsageErrors(t *testing.T) {
 		args []string
 		want string // in stderr
 	}{
-		{[]string{"--source", "nope"}, `unknown source "nope"; the sources are aws_cloudtrail, k8s_audit, syscall`},
+		{[]string{"--source", "nope"}, `unknown source "nope"; the sources are aws_cloudtrail, aws_guardduty, compute, k8s_audit, syscall`},
 		{[]string{"-o", "yaml"}, `-o "yaml": want text or json`},
 		{[]string{"proc[.name"}, `filter "proc[.name": syntax error in pattern`},
 		{[]string{"proc", "fd"}, "one FILTER at most"},
