@@ -101,13 +101,24 @@ func parseAlert(l []byte) (Signal, error) {
 		Fields: make([]Field, 0, len(a.OutputFields)),
 	}
 	for name, raw := range a.OutputFields {
-		v, ok := fieldText(raw)
-		if !ok {
-			continue
+		raw = bytes.TrimSpace(raw)
+		if len(raw) > 0 && raw[0] == '[' {
+			// A list field: one field per element.
+			var items []json.RawMessage
+			if json.Unmarshal(raw, &items) == nil {
+				for _, it := range items {
+					if v, ok := fieldText(it); ok {
+						s.Fields = append(s.Fields, Field{name, v})
+					}
+				}
+				continue
+			}
 		}
-		s.Fields = append(s.Fields, Field{name, v})
+		if v, ok := fieldText(raw); ok {
+			s.Fields = append(s.Fields, Field{name, v})
+		}
 	}
-	slices.SortFunc(s.Fields, func(a, b Field) int { return strings.Compare(a.Name, b.Name) })
+	slices.SortStableFunc(s.Fields, func(a, b Field) int { return strings.Compare(a.Name, b.Name) })
 	classify(&s)
 	return s, nil
 }

@@ -46,7 +46,12 @@ func TestReadErrors(t *testing.T) {
 			}
 		})
 	}
-	sigs, _ := Read("in", []byte("{\n"+`"findings":[{"severity":"critical","kind":"spike","date":"2026-03-24","end_date":"2026-03-25","account":"1","region":"r","resource_ids":["arn:aws:ec2:r:1:instance/i-0123456789abcdef0","i-0123456789abcdef0"]}]}`))
+	lists := `{"output_fields":{"guardduty.container.id":["3f2a9c1b7d4e8a6f0e5d4c3b2a190817263544536271809a8b7c6d5e4f3a2b1c","9a8b7c6d5e4f"],"guardduty.container.image":[],"ec2.imageids":null},"rule":"r","source":"aws_guardduty","time":"2026-03-24T10:00:00Z"}`
+	sigs, _ := Read("in", []byte(lists))
+	if want := []Key{{KindContainer, "3f2a9c1b7d4e"}, {KindContainer, "9a8b7c6d5e4f"}}; len(sigs) != 1 || !cmp.Equal(want, sigs[0].Keys) {
+		t.Errorf("list fields read as %+v", sigs)
+	}
+	sigs, _ = Read("in", []byte("{\n"+`"findings":[{"severity":"critical","kind":"spike","date":"2026-03-24","end_date":"2026-03-25","account":"1","region":"r","resource_ids":["arn:aws:ec2:r:1:instance/i-0123456789abcdef0","i-0123456789abcdef0"]}]}`))
 	want := []Key{{KindAccount, "1/r"}, {KindInstance, "i-0123456789abcdef0"}}
 	if len(sigs) != 1 || !cmp.Equal(want, sigs[0].Keys) || sigs[0].Priority != "Critical" || sigs[0].Category != CategoryCost ||
 		sigs[0].End.Format("2006-01-02T15:04") != "2026-03-25T23:59" {

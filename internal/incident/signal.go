@@ -24,7 +24,8 @@ var Categories = []Category{CategoryCost, CategoryCompute, CategoryNetwork, Cate
 func (c Category) evidence() bool { return c != CategoryControlPlane }
 
 // Field is one output field of an alert, its value as text (a JSON string
-// unquoted, anything else as its JSON text).
+// unquoted, anything else as its JSON text). A list field gives one Field
+// per element, under the same name.
 type Field struct {
 	Name  string
 	Value string
@@ -40,7 +41,7 @@ type Signal struct {
 	Hostname string
 	Output   string
 	Tags     []string
-	Fields   []Field // sorted by name
+	Fields   []Field // sorted by name; the elements of a list in their order
 	Origin   string  // file:line (file and finding index for cost)
 
 	// Set by Classify.
