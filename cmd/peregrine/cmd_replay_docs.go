@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"peregrine/internal/alert"
+	"peregrine/internal/cloudtrail"
+	"peregrine/internal/compute"
 	"peregrine/internal/docsrc"
 	"peregrine/internal/engine"
 	"peregrine/internal/field"
@@ -24,8 +26,10 @@ import (
 // take them from here.
 func documentSources() map[string]*docsrc.Def {
 	return map[string]*docsrc.Def{
-		field.SourceK8sAudit:  k8saudit.Def(""),
-		field.SourceGuardDuty: guardduty.Def(),
+		field.SourceK8sAudit:   k8saudit.Def(""),
+		field.SourceCloudTrail: cloudtrail.Def(),
+		field.SourceGuardDuty:  guardduty.Def(),
+		field.SourceCompute:    compute.Def(),
 	}
 }
 
@@ -60,11 +64,6 @@ func runDocReplay(stdin io.Reader, stdout, stderr io.Writer, o replayOptions, eo
 		}
 		return usageError{fmt.Errorf("replay: no %s rules in %s: pass --rules with a rule file for that source, e.g. --rules /etc/falco/k8s_audit_rules.yaml (Falco's, from falcosecurity/plugins)", o.source, where)}
 	}
-	in, name, closeIn, err := openDocLog(o.read, stdin)
-	if err != nil {
-		return err
-	}
-	defer closeIn()
 	out := bufio.NewWriterSize(stdout, 64<<10)
 	var line []byte
 	emit := func(a *alert.Alert) {
@@ -78,11 +77,11 @@ func runDocReplay(stdin io.Reader, stdout, stderr io.Writer, o replayOptions, eo
 	}
 	var bad []string
 	nbad := 0
-	readErr := ev.ReadFile(in, name, emit, func(err error) {
+	readErr := readDocInput(ev, o.read, stdin, emit, func(err error) {
 		if nbad++; nbad <= maxReportedBad {
 			bad = append(bad, err.Error())
 		}
-	})
+	}, func(err error) { fmt.Fprintf(stderr, "peregrine: %v\n", err) })
 	if err := out.Flush(); err != nil && readErr == nil {
 		readErr = err
 	}
