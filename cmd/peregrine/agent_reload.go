@@ -117,6 +117,12 @@ func (a *agent) reload(ctx context.Context, why string) error {
 			return err
 		}
 	}
+	var computeRules *docsrc.Evaluator // the compute rules, likewise
+	if a.compute != nil {
+		if computeRules, _, err = a.compute.rules.prepare(spec, eo); err != nil {
+			return err
+		}
+	}
 	// New outputs are built before the switch, so that one that cannot
 	// start refuses the whole reload.
 	oc := outputsOf(cfg)
@@ -156,6 +162,9 @@ func (a *agent) reload(ctx context.Context, why string) error {
 	if k8sRules != nil {
 		a.k8s.swap(k8sRules)
 	}
+	if computeRules != nil {
+		a.compute.rules.swap(computeRules)
+	}
 	if changed {
 		a.outMu.Lock()
 		old := a.outs
@@ -194,6 +203,7 @@ func restartOnly(old, new *config.Config) []string {
 	diff("peregrine", old.Peregrine, new.Peregrine)
 	diff("webserver", old.Webserver, new.Webserver)
 	diff("k8s_audit", old.K8sAudit, new.K8sAudit)
+	diff("compute", old.Compute, new.Compute)
 	diff("metrics", old.Metrics, new.Metrics)
 	diff("log_level", old.LogLevel, new.LogLevel)
 	diff("log_stderr", old.LogStderr, new.LogStderr)

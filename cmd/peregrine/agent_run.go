@@ -42,6 +42,7 @@ type agent struct {
 	start    time.Time
 	watching atomic.Bool // the engine runs on the live capture: /healthz
 	k8s      *docWebhook // the k8s_audit webhook; nil when not enabled
+	compute  *computeRun // the compute sampler; nil when not running
 
 	outMu    sync.RWMutex // held for reading while an alert is sent
 	outs     *output.Outputs
@@ -133,6 +134,11 @@ func (a *agent) run(ctx context.Context, cfg *config.Config) (err error) {
 		return err
 	}
 	a.k8s, warnings = k8s, warnings+len(kdiags)
+	cs, csdiags, err := newCompute(cfg, spec, eo, a)
+	if err != nil {
+		return err
+	}
+	a.compute, warnings = cs, warnings+len(csdiags)
 	// Capture first, then scan /proc: a process that starts in between
 	// is in both, and the state takes the events' word for it.
 	capt, err := startCapture(capture.Options{Types: engine.Types(eng.Ruleset()), RingSize: p.RingSize, Snaplen: p.Snaplen})
@@ -186,6 +192,10 @@ func (a *agent) run(ctx context.Context, cfg *config.Config) (err error) {
 	if k8s != nil {
 		wg.Go(func() { k8s.run(bg, a.emit, a) })
 		defer func() { a.note("%s", k8s.summary()) }()
+	}
+	if cs != nil {
+		wg.Go(func() { cs.run(bg, a.emit) })
+		defer func() { a.note("%s", cs.summary()) }()
 	}
 	go func() {
 		<-ctx.Done()
