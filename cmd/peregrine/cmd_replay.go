@@ -55,11 +55,18 @@ standard error unless -q.
 Event per line as the API server's log backend writes them, or EventList
 documents; plain or gzip) and runs the rules of that source: pass them with
 --rules, e.g. Falco's k8s_audit_rules.yaml. Lines that cannot be used are
-reported with their file:line and the rest is replayed.`,
+reported with their file:line and the rest is replayed.
+
+--source aws_cloudtrail reads AWS CloudTrail logs: log files as CloudTrail
+delivers them to S3 ({"Records": [...]}, .json.gz or .json) or JSON lines, one
+record per line; -r may also name a directory, read whole in name order (a copy
+of the trail's bucket, AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/).
+Without --rules, Peregrine's own cloud rules run.`,
 		Example: `  peregrine replay -r capture.scap
   peregrine replay -r capture.scap.gz --rules /etc/falco/falco_rules.yaml --rules my_rules.yaml -o json
   peregrine replay -r capture.scap --priority warning --rule-matching all
-  peregrine replay --source k8s_audit -r /var/log/kubernetes/audit.log --rules k8s_audit_rules.yaml`,
+  peregrine replay --source k8s_audit -r /var/log/kubernetes/audit.log --rules k8s_audit_rules.yaml
+  peregrine replay --source aws_cloudtrail -r ./AWSLogs --rules aws_cloudtrail_rules.yaml --rules cloud_aws.yaml`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if o.read == "" {

@@ -294,6 +294,21 @@ func TestCustomising(t *testing.T) {
 		id:    "o03-run-metal",
 		want:  []string{},
 	}, {
+		name:  "principal allowed to launch large instances",
+		extra: "- macro: aws_user_known_large_launch\n  condition: (ct.user.arn = \"arn:aws:iam::111122223333:user/alice\")\n",
+		id:    "o03-run-metal",
+		want:  []string{},
+	}, {
+		name:  "the README's example",
+		extra: readmeExample,
+		id:    "o02-run-c5-24xlarge",
+		want:  []string{"AWS GPU or large instances launched"},
+	}, {
+		name:  "the README's example, an unknown principal",
+		extra: readmeExample,
+		id:    "o01-run-g5",
+		want:  []string{"AWS GPU or large instances launched", "AWS instances launched by a principal not known"},
+	}, {
 		name:  "extra large type",
 		extra: "- list: aws_extra_large_instance_types\n  items: [t3.micro]\n  append: true\n",
 		id:    "b02-run-t3-micro",
@@ -313,3 +328,20 @@ func TestCustomising(t *testing.T) {
 		})
 	}
 }
+
+// readmeExample is the customisation the README shows.
+const readmeExample = `
+- list: aws_allowed_regions
+  items: [ap-southeast-2, eu-west-2]
+  append: true
+- list: aws_known_launch_principals
+  items: ["arn:aws:iam::111122223333:user/ci", "arn:aws:sts::111122223333:assumed-role/Deploy/pipeline"]
+  append: true
+- rule: AWS instances launched by a principal not known
+  enabled: true
+- list: aws_allowed_large_instance_types
+  items: [r6i.16xlarge]
+  append: true
+- macro: aws_user_known_large_launch
+  condition: (ct.user.arn = "arn:aws:sts::111122223333:assumed-role/ml-training/batch")
+`
