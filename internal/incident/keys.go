@@ -263,10 +263,27 @@ func normalise(k Kind, v string) string {
 			return a.String()
 		}
 		return netip.AddrPortFrom(a, uint16(n)).String()
-	case KindImage, KindHost:
+	case KindImage:
+		return imageRepository(v)
+	case KindHost:
 		return strings.ToLower(v)
 	}
 	return v
+}
+
+// imageRepository gives the repository of an image reference, as
+// container.image.repository has it: no digest, no tag, no docker.io/ or
+// docker.io/library/ prefix, in lower case.
+func imageRepository(ref string) string {
+	ref = strings.ToLower(ref)
+	if i := strings.IndexByte(ref, '@'); i >= 0 {
+		ref = ref[:i]
+	}
+	if i := strings.LastIndexByte(ref, ':'); i > strings.LastIndexByte(ref, '/') {
+		ref = ref[:i]
+	}
+	ref = strings.TrimPrefix(ref, "docker.io/")
+	return strings.TrimPrefix(ref, "library/")
 }
 
 // first returns the first of the named fields s has a value for.

@@ -42,6 +42,10 @@ func TestKeys(t *testing.T) {
 		{"guardduty access key and remote address", testSignal("aws_guardduty", "r", 0, nil, "", "guardduty.accesskey.id=ASIAIOSFODNN7EXAMPL2",
 			"guardduty.network.remote_ip=198.51.100.3", "guardduty.network.remote_port=14444"),
 			[]Key{{KindAccessKey, "ASIAIOSFODNN7EXAMPL2"}, {KindEndpoint, "198.51.100.3:14444"}}},
+		{"image references: tag, digest, docker.io, registry port", testSignal("aws_guardduty", "r", 0, nil, "",
+			"guardduty.container.image=docker.io/library/Nginx:1.25@sha256:0123", "guardduty.container.image=registry.example.com:5000/shop/web:2.1",
+			"guardduty.container.image=peregrine-test/miner"),
+			[]Key{{KindImage, "nginx"}, {KindImage, "peregrine-test/miner"}, {KindImage, "registry.example.com:5000/shop/web"}}},
 		{"not ids: a short hex container, an instance-like word", testSignal("syscall", "r", 0, nil, "", "container.id=abc", "ct.info=i-zzzzzzzz"),
 			nil},
 	} {
