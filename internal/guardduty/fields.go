@@ -107,7 +107,6 @@ var (
 	keyContainerID = newKey("id")
 	keyWorkType    = newKey("type")
 	keySample      = newKey("sample")
-	keyInfoValue   = newKey("value")
 )
 
 // bind makes the extractor of one guardduty.* field use.

@@ -124,12 +124,29 @@ func sample(c *docsrc.Cursor) field.Extractor {
 			return dst
 		}
 		info := pathAdditional.get(c)
-		s := keySample.in(info)
-		if !s.Exists() {
-			if v := keyInfoValue.in(info); v.Type == gjson.String {
-				s = gjson.Get(v.Str, "sample")
-			}
+		if s := keySample.in(info); s.Exists() {
+			return append(dst, field.Bool(s.Type == gjson.True))
 		}
-		return append(dst, field.Bool(s.Type == gjson.True))
+		// Reading the value member would unescape it (an allocation):
+		// the object's text holds it escaped, which is enough.
+		return append(dst, field.Bool(info.IsObject() && sampleInText(info.Raw)))
+	}
+}
+
+// sampleInText reports whether raw, the text of the API's additionalInfo
+// object, whose value member is JSON text in a JSON string (its quotes
+// escaped), sets sample to true there.
+func sampleInText(raw string) bool {
+	const key = `\"sample\"`
+	for {
+		i := strings.Index(raw, key)
+		if i < 0 {
+			return false
+		}
+		rest := strings.TrimLeft(raw[i+len(key):], " \t\r\n")
+		if after, ok := strings.CutPrefix(rest, ":"); ok {
+			return strings.HasPrefix(strings.TrimLeft(after, " \t\r\n"), "true")
+		}
+		raw = raw[i+len(key):]
 	}
 }
