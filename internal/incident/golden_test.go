@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -105,6 +106,11 @@ func TestHTML(t *testing.T) {
 		testSignal("aws_guardduty", "GuardDuty finding", 0, nil, "", "guardduty.container.id="+fullID, "guardduty.type=CryptoCurrency:EC2/BitcoinTool.B!DNS"),
 	}
 	sigs[0].Output = "10:00:00.000000000: Critical miner " + hostile
+	cost := testSignal("cost", "Cost spike", 0, nil, "", "cost.resource_ids=i-0a1b2c3d4e5f60718")
+	cost.End = cost.Start.Add(24 * time.Hour)
+	cost.Category, cost.Keys = CategoryCost, []Key{{KindInstance, "i-0a1b2c3d4e5f60718"}}
+	gd := testSignal("aws_guardduty", "GuardDuty finding", 12*time.Hour, nil, "", "guardduty.instance.id=i-0a1b2c3d4e5f60718", "guardduty.container.id="+shortID)
+	sigs = append(sigs, cost, gd)
 	var b bytes.Buffer
 	if err := Correlate(sigs, nil, Options{}).WriteHTML(&b); err != nil {
 		t.Fatal(err)
@@ -115,14 +121,21 @@ func TestHTML(t *testing.T) {
 	}
 	for _, want := range []string{
 		"<svg", "&lt;script&gt;alert(1)&lt;/script&gt;", ">runtime</text>", ">network</text>", ">cost</text>",
-		`<circle cx="110.0"`, "peregrine forensics collect " + shortID, "Confidence <b class=\"medium\">64 (medium)</b>",
+		`<circle cx="110.0"`, "peregrine forensics collect " + shortID, "Confidence <b class=\"high\">79 (high)</b>",
 	} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the page lacks %q:\n%s", want, page)
 		}
 	}
-	if n := strings.Count(page, "<circle"); n != 2 {
-		t.Errorf("%d markers, want 2", n)
+	if n := strings.Count(page, "<circle"); n != 3 {
+		t.Errorf("%d markers, want 3", n)
+	}
+	// The cost finding's day is a bar across the whole picture; the
+	// finding at noon sits half way.
+	for _, want := range []string{`<rect x="110.0" y="27.0" width="780.0"`, `<circle cx="500.0" cy="129.0"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the picture lacks %q:\n%s", want, page)
+		}
 	}
 	if strings.Contains(page, "http://") && !strings.Contains(page, `xmlns="http://www.w3.org/2000/svg"`) || strings.Contains(page, "<link") || strings.Contains(page, "src=") {
 		t.Errorf("the page is not self-contained")

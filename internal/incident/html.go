@@ -24,7 +24,9 @@ type htmlLane struct {
 
 // htmlMark is one signal in the picture.
 type htmlMark struct {
-	X, Y   float64
+	X, Y  float64
+	Width float64 // > 0: a span, drawn as a bar from X
+
 	Color  string
 	Title  string
 	Mining bool
@@ -37,6 +39,10 @@ type htmlIncident struct {
 	Marks  []htmlMark
 	Height int
 	Right  int
+	AxisY  int    // the baseline of the time labels
+	AxisL  int    // the height of the time axis line
+	First  string // the time at the left end
+	Last   string // the time at the right end
 }
 
 // markColor colours a marker by priority.
@@ -55,7 +61,9 @@ func markColor(p string) string {
 // layout places the incident's signals: one lane per category, x by time
 // across the incident's span.
 func layout(inc Incident) htmlIncident {
-	h := htmlIncident{Incident: inc, Right: svgWidth - 10, Height: svgTop*2 + svgLane*len(Categories)}
+	lanes := svgTop + svgLane*len(Categories)
+	h := htmlIncident{Incident: inc, Right: svgWidth - 10, Height: lanes + 24, AxisY: lanes + 14, AxisL: lanes + 2,
+		First: inc.Start.Format(time.RFC3339), Last: inc.End.Format(time.RFC3339)}
 	lane := map[Category]int{}
 	for i, c := range inc.Categories {
 		y := svgTop + svgLane*i + svgLane/2
@@ -63,13 +71,19 @@ func layout(inc Incident) htmlIncident {
 		h.Lanes = append(h.Lanes, htmlLane{Name: c.Category, Y: y, Present: c.Present})
 	}
 	span := inc.End.Sub(inc.Start)
+	at := func(t time.Time) float64 {
+		if span <= 0 {
+			return svgLeft
+		}
+		return svgLeft + float64(h.Right-svgLeft)*float64(t.Sub(inc.Start))/float64(span)
+	}
 	for _, e := range inc.Timeline {
-		x := float64(svgLeft)
-		if span > 0 {
-			x += float64(h.Right-svgLeft) * float64(e.Time.Sub(inc.Start)) / float64(span)
+		x, w := at(e.Time), 0.0
+		if e.End != nil {
+			w = max(at(*e.End)-x, 2*svgMarker)
 		}
 		h.Marks = append(h.Marks, htmlMark{
-			X: x, Y: float64(lane[e.Category]), Color: markColor(e.Priority), Mining: e.Cryptomining,
+			X: x, Y: float64(lane[e.Category]), Width: w, Color: markColor(e.Priority), Mining: e.Cryptomining,
 			Title: e.Time.Format(time.RFC3339Nano) + " " + e.Priority + " " + e.Rule + ": " + e.Summary,
 		})
 	}
@@ -84,8 +98,9 @@ func (r *Report) WriteHTML(w io.Writer) error {
 	data := struct {
 		*Report
 		Shown  []htmlIncident
-		Marker int
-	}{Report: r, Marker: svgMarker}
+		Marker int // the radius of a marker
+		Bar    int // the height of a bar
+	}{Report: r, Marker: svgMarker, Bar: 2 * svgMarker}
 	for _, inc := range r.Incidents {
 		data.Shown = append(data.Shown, layout(inc))
 	}

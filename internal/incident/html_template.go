@@ -25,8 +25,12 @@ From {{stamp .Start}} to {{stamp .End}}.</p>
 <svg xmlns="http://www.w3.org/2000/svg" width="900" height="{{.Height}}" viewBox="0 0 900 {{.Height}}" role="img" aria-label="timeline">
 {{range .Lanes}}<line x1="110" y1="{{.Y}}" x2="890" y2="{{.Y}}" stroke="#ccc"/>
 <text x="8" y="{{.Y}}" dy="4" font-size="12" {{if .Present}}font-weight="bold"{{else}}fill="#999"{{end}}>{{.Name}}</text>
-{{end}}{{range .Marks}}<circle cx="{{printf "%.1f" .X}}" cy="{{printf "%.1f" .Y}}" r="{{$.Marker}}" fill="{{.Color}}"{{if .Mining}} stroke="#000" stroke-width="2"{{end}}><title>{{.Title}}</title></circle>
-{{end}}</svg>
+{{end}}<line x1="110" y1="{{.AxisL}}" x2="890" y2="{{.AxisL}}" stroke="#888"/>
+<text x="110" y="{{.AxisY}}" font-size="11">{{.First}}</text>
+<text x="890" y="{{.AxisY}}" font-size="11" text-anchor="end">{{.Last}}</text>
+{{range .Marks}}{{if .Width}}<rect x="{{printf "%.1f" .X}}" y="{{printf "%.1f" .Y}}" width="{{printf "%.1f" .Width}}" height="{{$.Bar}}" transform="translate(0,-{{$.Marker}})" fill="{{.Color}}" fill-opacity="0.5"{{if .Mining}} stroke="#000" stroke-width="2"{{end}}><title>{{.Title}}</title></rect>
+{{else}}<circle cx="{{printf "%.1f" .X}}" cy="{{printf "%.1f" .Y}}" r="{{$.Marker}}" fill="{{.Color}}"{{if .Mining}} stroke="#000" stroke-width="2"{{end}}><title>{{.Title}}</title></circle>
+{{end}}{{end}}</svg>
 <h3>Categories</h3>
 <table><tr>{{range .Categories}}<th>{{.Category}}</th>{{end}}</tr>
 <tr>{{range .Categories}}<td class="{{if .Present}}present{{else}}absent{{end}}">{{if .Present}}present ({{.Signals}}){{else}}absent{{end}}</td>{{end}}</tr></table>

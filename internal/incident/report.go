@@ -57,14 +57,15 @@ type Resource struct {
 
 // Entry is one signal on an incident's timeline.
 type Entry struct {
-	Time         time.Time `json:"time"`
-	Source       string    `json:"source"`
-	Rule         string    `json:"rule"`
-	Priority     string    `json:"priority"`
-	Category     Category  `json:"category"`
-	Cryptomining bool      `json:"cryptomining"`
-	Summary      string    `json:"summary"`
-	Origin       string    `json:"origin"`
+	Time         time.Time  `json:"time"`
+	End          *time.Time `json:"end,omitempty"` // a signal over a span (a cost finding's days)
+	Source       string     `json:"source"`
+	Rule         string     `json:"rule"`
+	Priority     string     `json:"priority"`
+	Category     Category   `json:"category"`
+	Cryptomining bool       `json:"cryptomining"`
+	Summary      string     `json:"summary"`
+	Origin       string     `json:"origin"`
 }
 
 // Correlate groups signals into incidents.
@@ -124,10 +125,14 @@ func build(sigs []Signal, members []int) Incident {
 		for _, k := range s.Keys {
 			counts[k]++
 		}
-		inc.Timeline = append(inc.Timeline, Entry{
+		e := Entry{
 			Time: s.Start, Source: s.Source, Rule: s.Rule, Priority: s.Priority, Category: s.Category,
 			Cryptomining: s.Mining, Summary: s.summary(), Origin: s.Origin,
-		})
+		}
+		if s.End.After(s.Start) {
+			e.End = &s.End
+		}
+		inc.Timeline = append(inc.Timeline, e)
 	}
 	inc.Confidence, inc.Level, inc.Scoring = score(group)
 	for _, c := range Categories {
