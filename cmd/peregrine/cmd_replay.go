@@ -66,7 +66,7 @@ Without --rules, Peregrine's own cloud rules run.`,
   peregrine replay -r capture.scap.gz --rules /etc/falco/falco_rules.yaml --rules my_rules.yaml -o json
   peregrine replay -r capture.scap --priority warning --rule-matching all
   peregrine replay --source k8s_audit -r /var/log/kubernetes/audit.log --rules k8s_audit_rules.yaml
-  peregrine replay --source aws_cloudtrail -r ./AWSLogs --rules aws_cloudtrail_rules.yaml --rules cloud_aws.yaml`,
+  peregrine replay --source aws_cloudtrail -r ./AWSLogs --rules cloud_aws.yaml --rules aws_cloudtrail_rules.yaml`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if o.read == "" {
