@@ -58,7 +58,7 @@ type busiest struct {
 type Stats struct {
 	Rounds     uint64 // sampling rounds done
 	Events     uint64 // documents reported
-	Errors     uint64 // rounds that could not list the processes
+	Errors     uint64 // failed reads: /proc not listed, a cgroup that exists but does not read
 	Processes  int64  // processes tracked after the last round
 	Containers int64  // containers tracked after the last round
 }
@@ -179,7 +179,10 @@ func (s *Sampler) sampleProc(pid int, now time.Time, each func([]byte, time.Time
 	if info == nil {
 		info = s.newProc(key, st.comm)
 	} else if info.comm != string(st.comm) {
-		info.comm = string(st.comm) // it called execve
+		// It called execve: a container's first process joins the
+		// container's cgroup before it runs the container's program.
+		info.comm = string(st.comm)
+		s.readCgroup(key.pid, info)
 	}
 	info.round = s.round
 	v := s.procs.observe(key, st.ticks*(1e9/clockTicks), now)
@@ -203,19 +206,27 @@ func (s *Sampler) sampleProc(pid int, now time.Time, each func([]byte, time.Time
 func (s *Sampler) newProc(key procKey, comm []byte) *procInfo {
 	info := &procInfo{comm: string(comm)}
 	s.known[key] = info
-	data, err := readInto(s.procFile(key.pid, "cgroup"), s.buf[:0])
+	s.readCgroup(key.pid, info)
+	return info
+}
+
+// readCgroup reads the container of a process from its cgroup file. It
+// is read when the process is first seen and after it calls execve, not
+// in every round.
+func (s *Sampler) readCgroup(pid int, info *procInfo) {
+	info.container, info.cgroup = "", ""
+	data, err := readInto(s.procFile(pid, "cgroup"), s.buf[:0])
 	s.buf = data
 	if err != nil {
-		return info
+		return
 	}
 	path, ok := s.cg.pathOf(data)
 	if !ok {
-		return info
+		return
 	}
 	if id, ok := containerID(path); ok {
 		info.container, info.cgroup = string(id), string(path)
 	}
-	return info
 }
 
 // sampleContainer reads one container's cgroup and applies the window.

@@ -257,3 +257,41 @@ func TestSamplerOptions(t *testing.T) {
 		t.Errorf("defaults: %+v", o)
 	}
 }
+
+// TestSamplerExecJoinsContainer: a container's first process may be seen
+// before it joins the container's cgroup (runc's init, still on the
+// host); the cgroup is read again when it calls execve, so the container
+// is found.
+func TestSamplerExecJoinsContainer(t *testing.T) {
+	ft := newFakeTree(t, 2)
+	clock := &fakeClock{t: time.Unix(1_800_000_000, 0)}
+	s, err := New(Options{Interval: time.Second, Window: 2 * time.Second, Root: ft.root, CPUs: 1, Now: clock.now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var docs []docSummary
+	each := func(doc []byte, _ time.Time) { docs = append(docs, summarize(doc)) }
+	ft.proc(9, "runc:[2:INIT]", 50, 0, "", "runc", "init")
+	if err := s.Round(each); err != nil {
+		t.Fatal(err)
+	}
+	usage, ticks := uint64(0), uint64(0)
+	for range 4 {
+		clock.t = clock.t.Add(time.Second)
+		ft.proc(9, "sh", 50, ticks, idA, "sh", "-c", "while :; do :; done")
+		ft.container(idA, usage)
+		if err := s.Round(each); err != nil {
+			t.Fatal(err)
+		}
+		usage += 1e9
+		ticks += 100
+	}
+	var kinds []string
+	for _, d := range docs {
+		kinds = append(kinds, d.Kind+" "+d.Container+" "+d.Name)
+	}
+	want := []string{"process " + idA[:12] + " sh", "container " + idA[:12] + " sh"}
+	if diff := cmp.Diff(want, kinds); diff != "" {
+		t.Errorf("events (-want +got):\n%s", diff)
+	}
+}
