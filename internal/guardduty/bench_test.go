@@ -73,23 +73,32 @@ func BenchmarkEvalQuiet(b *testing.B) {
 	}
 }
 
-// BenchmarkReadFile reads the GetFindings file (one indented document)
-// and evaluates it, as replay does: findings per second end to end.
+// BenchmarkReadFile reads and evaluates whole corpus files as replay
+// does (split into findings, then the rules, first match): the CLI's
+// GetFindings output (one indented document) and the EventBridge events
+// (JSON lines). Findings per second end to end.
 func BenchmarkReadFile(b *testing.B) {
-	data, err := os.ReadFile("testdata/get-findings.json")
-	if err != nil {
-		b.Fatal(err)
+	for _, tc := range []struct{ name, file string }{
+		{"GetFindings", "testdata/get-findings.json"},
+		{"EventBridge", "testdata/eventbridge.jsonl"},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			data, err := os.ReadFile(tc.file)
+			if err != nil {
+				b.Fatal(err)
+			}
+			ev := ourEvaluator(b, rules.MatchFirst)
+			b.ReportAllocs()
+			b.SetBytes(int64(len(data)))
+			b.ResetTimer()
+			for b.Loop() {
+				if err := ev.ReadFile(bytesReader(data), tc.file, nil, func(err error) { b.Fatal(err) }); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(ev.Counters().Docs)/b.Elapsed().Seconds(), "findings/s")
+		})
 	}
-	ev := ourEvaluator(b, rules.MatchFirst)
-	b.ReportAllocs()
-	b.SetBytes(int64(len(data)))
-	b.ResetTimer()
-	for b.Loop() {
-		if err := ev.ReadFile(bytesReader(data), "get-findings.json", nil, func(err error) { b.Fatal(err) }); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportMetric(float64(ev.Counters().Docs)/b.Elapsed().Seconds(), "findings/s")
 }
 
 // TestEvalDoesNotAllocate checks, finding by finding and in both

@@ -48,6 +48,14 @@ func (k key) in(v gjson.Result) gjson.Result {
 	return v.Get(k.pascal)
 }
 
+// pick returns the value at k in v, in the spelling given.
+func (k key) pick(v gjson.Result, pascal bool) gjson.Result {
+	if pascal {
+		return v.Get(k.pascal)
+	}
+	return v.Get(k.camel)
+}
+
 // pascalCase upper-cases the first letter of every component of a dotted
 // path: resource.instanceDetails.instanceId gives
 // Resource.InstanceDetails.InstanceId. Array indexes are left alone.

@@ -142,16 +142,24 @@ func finding(v gjson.Result, where place, each func([]byte, time.Time), bad func
 		fail("finding is %s, not a JSON object", kindOf(v))
 		return
 	}
-	id := keyID.in(v).Str
+	// One spelling per finding, which its first member shows: each key
+	// is then looked up once, not tried in the wrong spelling first (a
+	// miss scans the whole finding).
+	pascal := false
+	v.ForEach(func(k, _ gjson.Result) bool {
+		pascal = k.Str != "" && k.Str[0] >= 'A' && k.Str[0] <= 'Z'
+		return false
+	})
+	id := keyID.pick(v, pascal).Str
 	if id == "" {
 		id = "without id"
 	}
-	typ := keyType.in(v)
+	typ := keyType.pick(v, pascal)
 	if typ.Type != gjson.String || typ.Str == "" {
 		fail("finding %s has no type", id)
 		return
 	}
-	sev := keySeverity.in(v)
+	sev := keySeverity.pick(v, pascal)
 	switch {
 	case !sev.Exists():
 		fail("finding %s (%s) has no severity", id, typ.Str)
@@ -160,9 +168,9 @@ func finding(v gjson.Result, where place, each func([]byte, time.Time), bad func
 		fail("finding %s (%s): severity is %s %s, not a number", id, typ.Str, kindOf(sev), clip(sev.Raw))
 		return
 	}
-	name, ts := "updatedAt", keyUpdatedAt.in(v)
+	name, ts := "updatedAt", keyUpdatedAt.pick(v, pascal)
 	if !ts.Exists() {
-		name, ts = "createdAt", keyCreatedAt.in(v)
+		name, ts = "createdAt", keyCreatedAt.pick(v, pascal)
 	}
 	if ts.Type != gjson.String {
 		fail("finding %s (%s) has neither updatedAt nor createdAt", id, typ.Str)
