@@ -27,10 +27,10 @@ var typeFields = []string{"guardduty.type", "guardduty.action.type"}
 
 // classify sets the category, the mining mark and the keys of s.
 func classify(s *Signal) {
-	s.Keys = keysOf(s)
 	kind := findingType(s)
 	s.Mining = isMining(s, kind)
 	s.Category = categoryOf(s, kind)
+	s.Keys = keysOf(s)
 }
 
 // findingType returns the GuardDuty finding and action types of s, if

@@ -123,7 +123,8 @@ var poolDomains = []string{
 	"nicehash.com", "ethermine.org", "minergate.com", "xmrig.com", "nicehash.net",
 }
 
-// keysOf extracts the keys of s, sorted and without repeats.
+// keysOf extracts the keys of s, sorted and without repeats; s must have
+// its category.
 func keysOf(s *Signal) []Key {
 	var ks []Key
 	add := func(k Kind, v string) {
@@ -141,8 +142,11 @@ func keysOf(s *Signal) []Key {
 		}
 	}
 	for _, p := range endpointFields {
-		if ip, ok := s.Field(p[0]); ok {
-			port, _ := s.Field(p[1])
+		// An address without its port is a pool only in a network
+		// signal: elsewhere (an API call) it is the caller's.
+		ip, ok := s.Field(p[0])
+		port, withPort := s.Field(p[1])
+		if ok && (withPort || s.Category == CategoryNetwork) {
 			add(KindEndpoint, ip+"|"+port)
 		}
 	}

@@ -46,6 +46,12 @@ func TestKeys(t *testing.T) {
 			"guardduty.container.image=docker.io/library/Nginx:1.25@sha256:0123", "guardduty.container.image=registry.example.com:5000/shop/web:2.1",
 			"guardduty.container.image=peregrine-test/miner"),
 			[]Key{{KindImage, "nginx"}, {KindImage, "peregrine-test/miner"}, {KindImage, "registry.example.com:5000/shop/web"}}},
+		{"a remote address without a port: a pool in a network finding, a caller elsewhere", testSignal("aws_guardduty", "r", 0, []string{"network"}, "",
+			"guardduty.network.remote_ip=198.51.100.3"),
+			[]Key{{KindEndpoint, "198.51.100.3"}}},
+		{"an API caller's address is no pool", testSignal("aws_guardduty", "GuardDuty credentials attack sequence", 0, nil, "",
+			"guardduty.network.remote_ip=192.0.2.44", "guardduty.accesskey.id=AKIAIOSFODNN7EXAMPLE"),
+			[]Key{{KindAccessKey, "AKIAIOSFODNN7EXAMPLE"}}},
 		{"not ids: a short hex container, an instance-like word", testSignal("syscall", "r", 0, nil, "", "container.id=abc", "ct.info=i-zzzzzzzz"),
 			nil},
 	} {
