@@ -12,8 +12,9 @@
 //   - strong keys name one resource: an EC2 instance (i-...), a container
 //     (12 hexadecimal digits; the 64-digit form is cut to 12), an image, an
 //     access key (AKIA.../ASIA...), an IAM principal (ARN), a pool domain, a
-//     pool endpoint (IP:port; loopback addresses are left out, since every
-//     network namespace has its own);
+//     pool endpoint (IP:port, or the IP alone in a network signal that
+//     gives no port; loopback addresses are left out, since every network
+//     namespace has its own);
 //   - weak keys name a place many resources share: a host name, an account
 //     and region.
 //

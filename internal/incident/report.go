@@ -68,7 +68,8 @@ type Entry struct {
 	Origin       string     `json:"origin"`
 }
 
-// Correlate groups signals into incidents.
+// Correlate groups signals into incidents; errs are the read errors to
+// report with them. It sorts sigs by time, in place.
 func Correlate(sigs []Signal, errs []error, opt Options) *Report {
 	if opt.Window <= 0 {
 		opt.Window = DefaultWindow
