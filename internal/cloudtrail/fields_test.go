@@ -156,6 +156,8 @@ func TestFields(t *testing.T) {
 		{"s3.bytes.in", roleRecord, []string{"0"}},
 		{"s3.bytes.out", roleRecord, []string{"1234"}},
 		{"s3.bytes", runRecord, nil},
+		{"s3.bytes", `{"additionalEventData":{"bytesTransferredIn":"many","bytesTransferredOut":7},"eventName":"PutObject"}`, []string{"7"}},
+		{"s3.bytes.in", `{"additionalEventData":{"bytesTransferredIn":"many"},"eventName":"PutObject"}`, []string{"0"}},
 		{"s3.cnt.get", roleRecord, []string{"1"}},
 		{"s3.cnt.put", roleRecord, []string{"0"}},
 		{"s3.cnt.other", roleRecord, []string{"0"}},
@@ -182,7 +184,8 @@ func TestFields(t *testing.T) {
 	}
 	for _, tt := range tests {
 		doc := tt.doc
-		name := tt.use + " of " + doc[strings.Index(doc, `"eventName":`):][:30]
+		rest := doc[strings.Index(doc, `"eventName":`):]
+		name := tt.use + " of " + rest[:min(len(rest), 30)]
 		t.Run(name, func(t *testing.T) {
 			if diff := cmp.Diff(tt.want, extract(t, tt.use, doc)); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)

@@ -17,17 +17,20 @@ func appendS3URI(dst []byte, c *docsrc.Cursor) ([]byte, bool) {
 }
 
 // s3Total adds the bytes an S3 call moved in (upload) and out
-// (download), as additionalEventData counts them (sometimes as floats);
-// ok is false when the record counts neither.
+// (download), as additionalEventData counts them (sometimes as floats;
+// a count that is not a number adds 0, as in the plugin); ok is false
+// when the record counts neither.
 func s3Total(c *docsrc.Cursor, in, out bool) (uint64, bool) {
 	var n uint64
 	ok := false
 	add := func(p docsrc.Path) {
-		if r := c.Lookup(p); r.Type == gjson.Number {
-			ok = true
-			if r.Num > 0 {
-				n += uint64(r.Num)
-			}
+		r := c.Lookup(p)
+		if !r.Exists() {
+			return
+		}
+		ok = true
+		if r.Type == gjson.Number && r.Num > 0 {
+			n += uint64(r.Num)
 		}
 	}
 	if in {
