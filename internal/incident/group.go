@@ -60,53 +60,7 @@ func group(sigs []Signal, window time.Duration) [][]int {
 			sets[r] = append(sets[r], i)
 		}
 	}
-	type span struct {
-		start, end time.Time
-		weak       map[Key]bool
-	}
-	spans := map[int]*span{}
-	for r, members := range sets {
-		sp := &span{start: sigs[members[0]].Start, end: sigs[members[0]].End, weak: map[Key]bool{}}
-		for _, i := range members {
-			if sigs[i].End.After(sp.end) {
-				sp.end = sigs[i].End
-			}
-			for _, k := range sigs[i].Keys {
-				if !k.Kind.strong() {
-					sp.weak[k] = true
-				}
-			}
-		}
-		spans[r] = sp
-	}
-	roots := make([]int, 0, len(sets))
-	for r := range sets {
-		roots = append(roots, r)
-	}
-	slices.Sort(roots)
-	var loose []int
-	for i := range sigs {
-		if strong[i] {
-			continue
-		}
-		joined := false
-		for _, r := range roots {
-			sp := spans[r]
-			if !near(sigs[i].Start, sigs[i].End, sp.start, sp.end, window) {
-				continue
-			}
-			for _, k := range sigs[i].Keys {
-				if sp.weak[k] {
-					sets[r] = append(sets[r], i)
-					joined = true
-					break
-				}
-			}
-		}
-		if !joined {
-			loose = append(loose, i)
-		}
-	}
+	loose := attachWeak(sigs, strong, sets, window)
 	// The rest group among themselves by their weak keys.
 	sub := make([]Signal, len(loose))
 	for j, i := range loose {
@@ -125,6 +79,57 @@ func group(sigs []Signal, window time.Duration) [][]int {
 	}
 	slices.SortFunc(out, func(a, b []int) int { return a[0] - b[0] })
 	return out
+}
+
+// attachWeak adds each signal without strong keys to every set (of
+// signals with strong keys) that shares one of its weak keys and lies
+// within window of it, and returns the signals that joined none.
+func attachWeak(sigs []Signal, strong []bool, sets map[int][]int, window time.Duration) []int {
+	type span struct{ start, end time.Time }
+	spans := map[int]span{}
+	byKey := map[Key][]int{} // weak key -> the roots of the sets that have it
+	roots := make([]int, 0, len(sets))
+	for r := range sets {
+		roots = append(roots, r)
+	}
+	slices.Sort(roots)
+	for _, r := range roots {
+		sp := span{sigs[sets[r][0]].Start, sigs[sets[r][0]].End}
+		seen := map[Key]bool{}
+		for _, i := range sets[r] {
+			if sigs[i].End.After(sp.end) {
+				sp.end = sigs[i].End
+			}
+			for _, k := range sigs[i].Keys {
+				if !k.Kind.strong() && !seen[k] {
+					seen[k] = true
+					byKey[k] = append(byKey[k], r)
+				}
+			}
+		}
+		spans[r] = sp
+	}
+	var loose, cand []int
+	for i := range sigs {
+		if strong[i] {
+			continue
+		}
+		cand = cand[:0]
+		for _, k := range sigs[i].Keys {
+			for _, r := range byKey[k] {
+				if !slices.Contains(cand, r) && near(sigs[i].Start, sigs[i].End, spans[r].start, spans[r].end, window) {
+					cand = append(cand, r)
+				}
+			}
+		}
+		for _, r := range cand {
+			sets[r] = append(sets[r], i)
+		}
+		if len(cand) == 0 {
+			loose = append(loose, i)
+		}
+	}
+	return loose
 }
 
 // linkByKeys joins, for each key that use accepts, the signals that carry

@@ -60,7 +60,6 @@ var fieldKeys = []fieldKey{
 	{"container.image.repository", false, KindImage},
 	{".container.image", true, KindImage},
 	{".image.repository", true, KindImage},
-	{".container.image.repository", true, KindImage},
 	// Instances: GuardDuty instance details, compute samples, CloudTrail.
 	{".instanceid", true, KindInstance},
 	{".instance.id", true, KindInstance},
