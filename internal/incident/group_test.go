@@ -49,6 +49,11 @@ func TestGroup(t *testing.T) {
 			testSignal("syscall", "host process", time.Minute, nil, "web-1", "container.id=host"),
 			testSignal("syscall", "elsewhere", time.Minute, nil, "web-2", "container.id=host"),
 		}, [][]string{{"miner", "host process"}, {"elsewhere"}}},
+		{"a weak-only signal sharing two keys with an incident joins it once", 24 * h, []Signal{
+			testSignal("syscall", "miner", 0, miningTags, "web-1", cid),
+			testSignal("aws_guardduty", "finding", h, nil, "", "guardduty.container.id="+fullID, "guardduty.account=1", "guardduty.region=r"),
+			testSignal("syscall", "both", 2*h, nil, "web-1", "container.id=host", "ct.user.accountid=1", "ct.region=r"),
+		}, [][]string{{"miner", "finding", "both"}}},
 		{"window: the same container three days later is another incident", 24 * h, []Signal{
 			testSignal("syscall", "first", 0, miningTags, "", cid),
 			testSignal("syscall", "second", 20*h, miningTags, "", cid),
