@@ -68,6 +68,11 @@ func TestCorpusGolden(t *testing.T) {
 	}
 	golden(t, "corpus.txt", text.Bytes())
 	golden(t, "corpus.json", js.Bytes())
+	var page bytes.Buffer
+	if err := rep.WriteHTML(&page); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "corpus.html", page.Bytes())
 
 	// What the goldens hold, said plainly.
 	if len(rep.Incidents) != 2 {

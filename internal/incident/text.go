@@ -46,7 +46,7 @@ func (r *Report) WriteText(w io.Writer) error {
 		fmt.Fprintf(&b, "   categories: %s\n", strings.Join(cats, "; "))
 		b.WriteString("   resources:\n")
 		for _, res := range inc.Resources {
-			fmt.Fprintf(&b, "     %-15s %s (%d signals)\n", res.Kind, res.Value, res.Signals)
+			fmt.Fprintf(&b, "     %-15s %s (%s)\n", res.Kind, res.Value, plural(res.Signals, "signal"))
 		}
 		b.WriteString("   timeline:\n")
 		for _, e := range inc.Timeline {
@@ -73,4 +73,12 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// plural writes n and the noun, with an s unless n is 1.
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
