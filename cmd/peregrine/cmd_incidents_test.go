@@ -47,6 +47,42 @@ type incidentsReport struct {
 	Errors []string `json:"errors"`
 }
 
+// TestIncidentsReadsCostReports feeds the report of `peregrine cloud
+// cost -o json` over the cloudcost corpus as it is: every finding is a
+// signal, none is an error.
+func TestIncidentsReadsCostReports(t *testing.T) {
+	report, stderr, code := peregrine(t, "cloud", "cost", "-o", "json", costData("cur2-attack.csv"), costData("anomalies.json"))
+	if code != 0 {
+		t.Fatalf("cloud cost: exit %d: %s", code, stderr)
+	}
+	var cost struct {
+		Findings []json.RawMessage `json:"findings"`
+	}
+	if err := json.Unmarshal([]byte(report), &cost); err != nil || len(cost.Findings) == 0 {
+		t.Fatalf("cloud cost report: %v, %d findings", err, len(cost.Findings))
+	}
+	p := filepath.Join(t.TempDir(), "cost.json")
+	if err := os.WriteFile(p, []byte(report), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, stderr, code := peregrine(t, "incidents", "-o", "json", "--all", p)
+	if code != 0 {
+		t.Fatalf("incidents: exit %d: %s", code, stderr)
+	}
+	var rep incidentsReport
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Signals != len(cost.Findings) || len(rep.Errors) != 0 {
+		t.Errorf("%d signals and errors %v from %d findings", rep.Signals, rep.Errors, len(cost.Findings))
+	}
+	for _, inc := range rep.Incidents {
+		if inc.Cryptomining {
+			t.Errorf("cost findings alone make a cryptomining incident: %+v", inc)
+		}
+	}
+}
+
 func TestIncidents(t *testing.T) {
 	good := filepath.Join(t.TempDir(), "good.jsonl")
 	lines, err := os.ReadFile(incidentData("syscall.jsonl"))
