@@ -27,11 +27,13 @@
 // A usage is high when every interval of a run is at or above the
 // threshold (80% of one CPU by default) and the run has lasted the
 // window (60 s by default): one high event then, and again every realert
-// interval (10 min by default) while the run lasts. One interval under
-// the threshold ends the run; if it had raised a high event, a normal
-// event says so (the default rules ignore it). A counter that goes back
-// (a container restarted under the same id) or a key that vanishes
-// starts over: a whole new window is needed.
+// interval (10 min by default) while it stays high. A short dip does not
+// raise a new alert before realert either: a miner throttled now and
+// then is one alert per realert interval, not one per window. Once the
+// usage has been under the threshold for a whole window, a normal event
+// says so (the default rules ignore it) and the next high run is a new
+// alert. A counter that goes back (a container restarted under the same
+// id) or a key that vanishes starts over.
 //
 // Why these defaults: 80% of one CPU is well above what services idle or
 // serve at, and a miner takes all it is given (usually 100% per thread);

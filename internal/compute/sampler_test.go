@@ -156,17 +156,20 @@ func TestSamplerRounds(t *testing.T) {
 			if len(docs) != 0 {
 				t.Errorf("events while still high: %+v", docs)
 			}
-			// The busy loop stops; the host process ends.
-			busyTicks -= 500
-			usageA -= 5e9
+			// The busy loop stops; the host process ends. The normal
+			// events come once the usage has been low for a whole window
+			// (three intervals).
 			ft.remove("proc/300")
-			hostTicks = 0
-			clock.t = clock.t.Add(5 * time.Second)
-			ft.proc(1, "init", 1, 10, "", "/sbin/init")
-			ft.proc(100, "sh", 5000, 2000+busyTicks, idA, "sh")
-			ft.container(idA, usageA)
-			if err := s.Round(each); err != nil {
-				t.Fatal(err)
+			busyTicks -= 500 // round(4) counted the next interval as busy already
+			usageA -= 5e9
+			for range 3 {
+				clock.t = clock.t.Add(5 * time.Second)
+				ft.proc(1, "init", 1, 10, "", "/sbin/init")
+				ft.proc(100, "sh", 5000, 2000+busyTicks, idA, "sh")
+				ft.container(idA, usageA)
+				if err := s.Round(each); err != nil {
+					t.Fatal(err)
+				}
 			}
 			var states []string
 			for _, d := range docs {
@@ -180,8 +183,8 @@ func TestSamplerRounds(t *testing.T) {
 				t.Errorf("alerts for normal events: %q", alerts)
 			}
 			st := s.Stats()
-			if st.Rounds != 6 || st.Events != 5 || st.Processes != 5 || st.Containers != 2 {
-				t.Errorf("stats %+v; want 6 rounds, 5 events, 5 processes, 2 containers", st)
+			if st.Rounds != 8 || st.Events != 5 || st.Processes != 5 || st.Containers != 2 {
+				t.Errorf("stats %+v; want 8 rounds, 5 events, 5 processes, 2 containers", st)
 			}
 			if c := ev.Counters(); c.Docs != 5 || c.Alerts != 2 {
 				t.Errorf("evaluator counters %+v", c)

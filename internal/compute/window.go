@@ -8,19 +8,25 @@ type series struct {
 	last   uint64    // counter at the last sample, CPU nanoseconds
 	lastAt time.Time // when it was read
 
-	since  time.Time // start of the current run above the threshold; zero when below
-	used   uint64    // CPU nanoseconds used since then
+	// The current run: the samples in a row on the same side of the
+	// threshold.
+	above  bool
+	since  time.Time // start of the run; zero before the first interval
+	used   uint64    // CPU nanoseconds used in the run
 	minPct float64   // lowest interval of the run, percent of one CPU
-	high   time.Time // when the run last raised a high event; zero when it has not
-	round  uint64    // the sampling round that last saw the counter
+
+	high    bool      // a high event was raised and no normal event since
+	alerted time.Time // when the last high event was raised
+	round   uint64    // the sampling round that last saw the counter
 }
 
 // verdict is what one sample of a series means.
 type verdict struct {
 	pct    float64 // usage over the last interval, percent of one CPU; -1 without one
 	report bool    // raise an event (see recovered)
-	// recovered: the event says the usage came back under the threshold
-	// after a high event; otherwise it says it is high.
+	// recovered: the event says the usage has been under the threshold
+	// for the window after a high event; otherwise it says it has been
+	// at or above it.
 	recovered bool
 	avgPct    float64       // average over the run, percent of one CPU
 	minPct    float64       // lowest interval of the run
@@ -36,7 +42,10 @@ type limits struct {
 }
 
 // tracker holds the series of one kind of counter, by key, and applies
-// the window rules to each new sample.
+// the window rules to each new sample: a high event when every interval
+// of a whole window is at or above the threshold, again after realert if
+// it still is; a normal event when, after that, every interval of a
+// whole window is under it.
 type tracker[K comparable] struct {
 	lim    limits
 	series map[K]*series
@@ -66,45 +75,33 @@ func (t *tracker[K]) observe(key K, counter uint64, now time.Time) verdict {
 		*s = series{last: counter, lastAt: now, round: t.round}
 		return verdict{pct: -1}
 	}
-	delta, dt := counter-s.last, now.Sub(s.lastAt)
-	pct := float64(delta) / float64(dt) * 100
-	v := verdict{pct: pct}
-	start := s.lastAt
+	delta, start := counter-s.last, s.lastAt
+	pct := float64(delta) / float64(now.Sub(start)) * 100
 	s.last, s.lastAt = counter, now
-	if pct < t.lim.threshold {
-		if !s.high.IsZero() {
-			v.report, v.recovered = true, true
-			v.since, v.duration = s.since, start.Sub(s.since)
-			v.avgPct, v.minPct = s.avg(start), s.minPct
-		}
-		s.since, s.high, s.used = time.Time{}, time.Time{}, 0
-		return v
-	}
-	if s.since.IsZero() {
-		s.since, s.used, s.minPct = start, 0, pct
+	above := pct >= t.lim.threshold
+	if s.since.IsZero() || above != s.above {
+		s.above, s.since, s.used, s.minPct = above, start, 0, pct
 	}
 	s.used += delta
 	s.minPct = min(s.minPct, pct)
+	v := verdict{pct: pct}
 	run := now.Sub(s.since)
 	if run < t.lim.window {
 		return v
 	}
-	if s.high.IsZero() || now.Sub(s.high) >= t.lim.realert {
-		s.high = now
-		v.report = true
-		v.since, v.duration = s.since, run
-		v.avgPct, v.minPct = s.avg(now), s.minPct
+	switch {
+	case above && (!s.high || now.Sub(s.alerted) >= t.lim.realert):
+		s.high, s.alerted = true, now
+	case !above && s.high:
+		s.high = false
+		v.recovered = true
+	default:
+		return v
 	}
+	v.report = true
+	v.since, v.duration = s.since, run
+	v.avgPct, v.minPct = float64(s.used)/float64(run)*100, s.minPct
 	return v
-}
-
-// avg returns the average usage of the run up to end.
-func (s *series) avg(end time.Time) float64 {
-	d := end.Sub(s.since)
-	if d <= 0 {
-		return 0
-	}
-	return float64(s.used) / float64(d) * 100
 }
 
 // end finishes a round: the keys it did not observe (a container gone,

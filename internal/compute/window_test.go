@@ -68,12 +68,25 @@ func TestTrackerWindow(t *testing.T) {
 			},
 		},
 		{
-			name:  "back under the threshold after a high event: a recovered event",
-			steps: []step{s(0, 0), s(10, 90), s(20, 90), s(30, 90), s(40, 90), s(50, 5), s(60, 5)},
+			name:  "under the threshold for a whole window after a high event: a normal event",
+			steps: []step{s(0, 0), s(10, 90), s(20, 90), s(30, 90), s(40, 90), s(50, 5), s(60, 7), s(70, 3), s(80, 5)},
 			want: []seen{
 				{At: sec(30), Since: 0, Duration: sec(30), AvgPct: 90, MinPct: 90},
-				{At: sec(50), Recovered: true, Since: 0, Duration: sec(40), AvgPct: 90, MinPct: 90},
+				{At: sec(70), Recovered: true, Since: sec(40), Duration: sec(30), AvgPct: 5, MinPct: 3},
 			},
+		},
+		{
+			name: "a dip after a high event: no new event before the realert interval",
+			steps: []step{s(0, 0), s(10, 90), s(20, 90), s(30, 90), s(40, 10), s(50, 90), s(60, 90), s(70, 90),
+				s(80, 90), s(90, 90)},
+			want: []seen{
+				{At: sec(30), Since: 0, Duration: sec(30), AvgPct: 90, MinPct: 90},
+				{At: sec(90), Since: sec(40), Duration: sec(50), AvgPct: 90, MinPct: 90},
+			},
+		},
+		{
+			name:  "idle from the start: no normal event without a high one",
+			steps: []step{s(0, 0), s(10, 1), s(20, 1), s(30, 1), s(40, 1), s(50, 1)},
 		},
 		{
 			name: "a counter that goes back (a cgroup made anew) starts afresh",
