@@ -10,6 +10,7 @@ import (
 	"peregrine/internal/config"
 	"peregrine/internal/container"
 	"peregrine/internal/engine"
+	"peregrine/internal/metrics"
 	"peregrine/internal/rules"
 )
 
@@ -81,4 +82,16 @@ func (c *computeRun) summary() string {
 	o := c.sampler.Options()
 	return fmt.Sprintf("compute: %d rounds every %v (cgroup v%d), %d events, %d alerts; threshold %g%% of one CPU for %v",
 		st.Rounds, o.Interval, c.sampler.CgroupVersion(), st.Events, rc.Alerts, o.Threshold, o.Window)
+}
+
+// addMetrics adds the compute rules' alerts and matches to a metrics
+// snapshot.
+func (c *computeRun) addMetrics(s *metrics.Snapshot) {
+	rc, rs, matches := c.rules.counters()
+	s.Alerts += rc.Alerts
+	for i, r := range rs {
+		if r.Enabled {
+			s.Rules = append(s.Rules, metrics.RuleMatches{Name: r.Name, Priority: r.Priority, Source: r.Source, Tags: r.Tags, Matches: matches[i]})
+		}
+	}
 }

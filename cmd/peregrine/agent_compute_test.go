@@ -3,6 +3,8 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -75,7 +77,15 @@ compute:
   window: 3s
   threshold_percent: 15
   realert: 1h
-`, testenv.Shared(t, "upstream-rules/falco_rules.yaml"), filepath.Join(testenv.ModuleRoot(t), "rules", "compute.yaml"), d.Host))
+webserver:
+  enabled: true
+  listen_address: 127.0.0.1
+  listen_port: %d
+  prometheus_metrics_enabled: true
+metrics:
+  enabled: true
+  output_rule: false
+`, testenv.Shared(t, "upstream-rules/falco_rules.yaml"), filepath.Join(testenv.ModuleRoot(t), "rules", "compute.yaml"), d.Host, freePort(t)))
 	lc := startPeregrine(t, "watching", "run", "-c", cfgPath)
 	has := func(rule, key string, want any) bool {
 		for _, a := range computeAlerts(t, lc.stdout.String()) {
@@ -89,6 +99,17 @@ compute:
 		return has("Sustained high CPU in container", "compute.container.id", busy[:12]) &&
 			has("Sustained high CPU process", "compute.proc.pid", float64(host.Process.Pid))
 	})
+	// /metrics counts the compute rules' matches.
+	resp, err := http.Get(lc.webURL(t) + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	matched := regexp.MustCompile(`(?m)^falcosecurity_falco_rules_matches_total\{[^}]*rule_name="Sustained high CPU in container"[^}]*\} [1-9]`)
+	if !matched.Match(text) || !strings.Contains(string(text), `source="compute"`) {
+		t.Errorf("/metrics does not count the compute rule's matches:\n%s", text)
+	}
 	lc.stop(t)
 	var found bool
 	for _, a := range computeAlerts(t, lc.stdout.String()) {

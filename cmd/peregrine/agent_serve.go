@@ -152,6 +152,9 @@ func (a *agent) snapshot() metrics.Snapshot {
 			}
 		}
 	}
+	if a.compute != nil {
+		a.compute.addMetrics(&s)
+	}
 	s.Rules = append(s.Rules, metrics.RuleMatches{Name: engine.DropRule, Priority: alert.PriorityCritical, Source: "syscall", Matches: c.DropAlerts})
 	a.outMu.RLock()
 	stats := a.outs.Stats()
