@@ -1,6 +1,7 @@
 package compute
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io/fs"
@@ -224,14 +225,25 @@ func (s *Sampler) readCgroup(pid int, info *procInfo) {
 	if !ok {
 		return
 	}
-	if id, ok := containerID(path); ok {
-		info.container, info.cgroup = string(id), string(path)
+	id, ok := containerID(path)
+	if !ok {
+		return
+	}
+	info.container = string(id)
+	// A path that climbs (/../kubepods/...) is outside the cgroup
+	// namespace the sampler runs in: its accounting is not under our
+	// /sys/fs/cgroup, and the container is known by its processes only.
+	if !bytes.Contains(path, []byte("/..")) {
+		info.cgroup = string(path)
 	}
 }
 
 // sampleContainer reads one container's cgroup and applies the window.
 func (s *Sampler) sampleContainer(id string, now time.Time, each func([]byte, time.Time)) {
 	b := s.busy[id]
+	if b.cgroup == "" {
+		return
+	}
 	var n uint64
 	var err error
 	n, s.buf, err = s.cg.usage(b.cgroup, s.buf)

@@ -1,6 +1,7 @@
 package compute
 
 import (
+	"fmt"
 	"io/fs"
 	"math"
 	"strings"
@@ -296,5 +297,36 @@ func TestSamplerExecJoinsContainer(t *testing.T) {
 	want := []string{"process " + idA[:12] + " sh", "container " + idA[:12] + " sh"}
 	if diff := cmp.Diff(want, kinds); diff != "" {
 		t.Errorf("events (-want +got):\n%s", diff)
+	}
+}
+
+// TestSamplerForeignCgroupNamespace: a process whose cgroup path climbs
+// out of the sampler's cgroup namespace (/../..., as seen from inside a
+// container) keeps its container id in process events, and its cgroup is
+// not read outside /sys/fs/cgroup.
+func TestSamplerForeignCgroupNamespace(t *testing.T) {
+	ft := newFakeTree(t, 2)
+	clock := &fakeClock{t: time.Unix(1_800_000_000, 0)}
+	s, err := New(Options{Interval: time.Second, Window: 2 * time.Second, Root: ft.root, CPUs: 1, Now: clock.now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A file the climbing path would reach if it were joined blindly.
+	ft.write("sys/fs/kubepods/docker-"+idA+".scope/cpu.stat", "usage_usec 1\n")
+	var docs []docSummary
+	each := func(doc []byte, _ time.Time) { docs = append(docs, summarize(doc)) }
+	for i := range uint64(4) {
+		ft.write("proc/5/stat", fmt.Sprintf("5 (miner) R 1 5 5 0 -1 0 0 0 0 0 %d 0 0 0 20 0 1 0 77 1000 100\n", i*100))
+		ft.write("proc/5/cgroup", "0::/../kubepods/docker-"+idA+".scope\n")
+		if err := s.Round(each); err != nil {
+			t.Fatal(err)
+		}
+		clock.t = clock.t.Add(time.Second)
+	}
+	if len(docs) != 1 || docs[0].Kind != "process" || docs[0].Container != idA[:12] || docs[0].Name != "miner" {
+		t.Errorf("events %+v; want one process event in container %s", docs, idA[:12])
+	}
+	if st := s.Stats(); st.Containers != 0 || st.Errors != 0 {
+		t.Errorf("stats %+v: the climbing cgroup was read", st)
 	}
 }
