@@ -35,7 +35,7 @@ var ErrNotCloudTrail = errors.New("not a CloudTrail log file or record")
 // its eventTime (RFC 3339); a record without one, or not an object, goes
 // to bad with its index in the batch and the rest go on.
 func Records(body []byte, each func(doc []byte, t time.Time), bad func(error)) error {
-	v := gjson.Parse(docText(body))
+	v := gjson.Parse(docsrc.Text(body))
 	switch {
 	case v.IsArray():
 		i := 0
@@ -96,5 +96,5 @@ func record(v gjson.Result, i int, each func([]byte, time.Time), bad func(error)
 		return
 	}
 	// Raw is a substring of the batch: the record's bytes, no copy.
-	each(bytesOf(v.Raw), t)
+	each(docsrc.Bytes(v.Raw), t)
 }

@@ -6,7 +6,6 @@ import (
 	"math"
 	"strings"
 	"time"
-	"unsafe"
 
 	"github.com/tidwall/gjson"
 
@@ -37,7 +36,7 @@ var ErrNotCompute = errors.New("not a compute event")
 // with "compute" and "time"), or an array of them. An event without a
 // time it can read goes to bad.
 func Records(body []byte, each func(doc []byte, t time.Time), bad func(error)) error {
-	v := gjson.Parse(textOf(body))
+	v := gjson.Parse(docsrc.Text(body))
 	switch {
 	case v.IsArray():
 		i := 0
@@ -71,7 +70,7 @@ func record(v gjson.Result, each func([]byte, time.Time), bad func(error)) {
 		return
 	}
 	// Raw is a substring of the batch: no copy.
-	each(bytesOf(v.Raw), t)
+	each(docsrc.Bytes(v.Raw), t)
 }
 
 // bind makes the extractor of a compute.* field. Every field reads the
@@ -106,20 +105,4 @@ func bind(c *docsrc.Cursor, f *field.Field, _ field.Arg) (field.Extractor, error
 		}, nil
 	}
 	return nil, fmt.Errorf("%s: type %v not read from compute events", f.Name, f.Type)
-}
-
-// textOf returns b as a string sharing its memory (what gjson reads).
-func textOf(b []byte) string {
-	if len(b) == 0 {
-		return ""
-	}
-	return unsafe.String(unsafe.SliceData(b), len(b))
-}
-
-// bytesOf returns the bytes of s without copying them.
-func bytesOf(s string) []byte {
-	if s == "" {
-		return nil
-	}
-	return unsafe.Slice(unsafe.StringData(s), len(s))
 }

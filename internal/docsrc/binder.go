@@ -237,10 +237,10 @@ func PointerPath(ptr string) (string, error) {
 // document. It does not copy unless the string holds escapes.
 func Value(r gjson.Result) field.Value {
 	if r.Type == gjson.String {
-		return field.String(bytesOf(r.Str))
+		return field.String(Bytes(r.Str))
 	}
-	return field.String(bytesOf(r.Raw))
+	return field.String(Bytes(r.Raw))
 }
 
 // Str returns a string value holding s, without copying it.
-func Str(s string) field.Value { return field.String(bytesOf(s)) }
+func Str(s string) field.Value { return field.String(Bytes(s)) }

@@ -1,9 +1,6 @@
 package docsrc
 
-import (
-	"time"
-	"unsafe"
-)
+import "time"
 
 // Cursor is the document an evaluation is at. The extractors a [Binder]
 // makes read it; the [Evaluator] moves it from one document to the next.
@@ -37,10 +34,7 @@ func (c *Cursor) Doc() []byte { return c.doc }
 // Text returns the current document as a string that shares its memory
 // (no copy): what gjson reads. It is valid while the document is.
 func (c *Cursor) Text() string {
-	if len(c.doc) == 0 {
-		return ""
-	}
-	return unsafe.String(unsafe.SliceData(c.doc), len(c.doc))
+	return Text(c.doc)
 }
 
 // Num returns the number of the current document, counting from 1.
@@ -51,12 +45,3 @@ func (c *Cursor) Time() time.Time { return c.ts }
 
 // Valid reports whether the cursor is at a document.
 func (c *Cursor) Valid() bool { return c.valid }
-
-// bytesOf returns the bytes of s without copying them. The caller must
-// not modify them; they live as long as s does.
-func bytesOf(s string) []byte {
-	if s == "" {
-		return nil
-	}
-	return unsafe.Slice(unsafe.StringData(s), len(s))
-}

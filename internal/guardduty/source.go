@@ -40,7 +40,7 @@ var ErrNotFinding = errors.New("not a GuardDuty finding, GetFindings result or E
 // numeric severity or a time that parses goes to bad, naming its place
 // in the batch, and the others go on.
 func Records(body []byte, each func(doc []byte, t time.Time), bad func(error)) error {
-	v := gjson.Parse(docText(body))
+	v := gjson.Parse(docsrc.Text(body))
 	if !v.IsArray() {
 		return batch(v, place{elem: -1, finding: -1}, each, bad)
 	}
@@ -183,7 +183,7 @@ func finding(v gjson.Result, where place, each func([]byte, time.Time), bad func
 	}
 	// gjson's Raw is a substring of the text it parsed: the finding's
 	// bytes within the batch, without a copy.
-	each(bytesOf(v.Raw), t)
+	each(docsrc.Bytes(v.Raw), t)
 }
 
 // kindOf names the JSON type of a value, for error messages.

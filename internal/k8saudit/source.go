@@ -34,7 +34,7 @@ var ErrNotAudit = errors.New("not a Kubernetes audit Event or EventList")
 // Each event's time is its stageTimestamp (RFC 3339); an event without
 // one, or not an object, goes to bad.
 func Records(body []byte, each func(doc []byte, t time.Time), bad func(error)) error {
-	return records(gjson.Parse(docText(body)), each, bad, 0)
+	return records(gjson.Parse(docsrc.Text(body)), each, bad, 0)
 }
 
 func records(v gjson.Result, each func([]byte, time.Time), bad func(error), depth int) error {
@@ -94,5 +94,5 @@ func event(v gjson.Result, item int, each func([]byte, time.Time), bad func(erro
 	}
 	// gjson's Raw is a substring of the text it parsed: the event's
 	// bytes within the batch, without a copy.
-	each(bytesOf(v.Raw), t)
+	each(docsrc.Bytes(v.Raw), t)
 }
