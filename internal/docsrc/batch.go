@@ -1,9 +1,8 @@
 package docsrc
 
 import (
-	"time"
-
 	"fmt"
+	"time"
 
 	"peregrine/internal/alert"
 )
@@ -16,12 +15,24 @@ func (e *Evaluator) Batch(body []byte, emit func(*alert.Alert), bad func(error))
 	if e.def.Records == nil {
 		return fmt.Errorf("%s: no batch reader", e.def.Source)
 	}
-	err := e.def.Records(body, func(doc []byte, t time.Time) { e.Eval(doc, t, emit) }, func(err error) {
-		e.Bad()
-		if bad != nil {
-			bad(err)
+	if e.eachDoc == nil {
+		// Made once: a closure per batch would allocate per batch (a
+		// line of a log file). They read the batch's emit and bad from
+		// the evaluator, which one goroutine uses at a time.
+		e.eachDoc = func(doc []byte, t time.Time) { e.Eval(doc, t, e.batchEmit) }
+		e.badDoc = func(err error) {
+			e.Bad()
+			if e.batchBad != nil {
+				e.batchBad(err)
+			}
 		}
-	})
+	}
+	// Restored on return, so that a Batch called from emit or bad (a
+	// batch within a batch) leaves the outer one's as they were.
+	prevEmit, prevBad := e.batchEmit, e.batchBad
+	e.batchEmit, e.batchBad = emit, bad
+	defer func() { e.batchEmit, e.batchBad = prevEmit, prevBad }()
+	err := e.def.Records(body, e.eachDoc, e.badDoc)
 	if err != nil {
 		e.Bad()
 	}

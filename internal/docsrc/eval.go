@@ -35,8 +35,8 @@ type Options struct {
 }
 
 // Evaluator tests documents of one source against the compiled rules of
-// that source. Eval is not safe for concurrent use (one goroutine
-// evaluates); Counters may be called from any goroutine.
+// that source. Eval, Batch and ReadFile are not safe for concurrent use
+// (one goroutine evaluates); Counters may be called from any goroutine.
 type Evaluator struct {
 	def      *Def
 	cur      Cursor
@@ -47,6 +47,13 @@ type Evaluator struct {
 	docs, alerts, bad atomic.Uint64
 	byRule            []atomic.Uint64
 	index             map[*rules.CompiledRule]int // a rule's place in Ruleset().Rules()
+
+	// What Batch gives the source's Records (see Batch): made once, they
+	// call the current batch's emit and bad.
+	eachDoc   func([]byte, time.Time)
+	badDoc    func(error)
+	batchEmit func(*alert.Alert)
+	batchBad  func(error)
 }
 
 // Counters count what an Evaluator did.

@@ -112,9 +112,14 @@ func (e *Evaluator) ReadFile(r io.Reader, name string, emit func(*alert.Alert), 
 			bad(err)
 		}
 	}
-	return ReadLines(r, name, 0, func(line []byte, n int) {
-		if err := e.Batch(line, emit, func(err error) { report(fmt.Errorf("%s:%d: %w", name, n, err)) }); err != nil {
-			report(fmt.Errorf("%s:%d: %w", name, n, err))
+	// The closures are made once per file, not per line: a line's
+	// records read its number from n.
+	n := 0
+	badRecord := func(err error) { report(fmt.Errorf("%s:%d: %w", name, n, err)) }
+	return ReadLines(r, name, 0, func(line []byte, num int) {
+		n = num
+		if err := e.Batch(line, emit, badRecord); err != nil {
+			badRecord(err)
 		}
 	}, func(err error) {
 		e.Bad()
