@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"peregrine/internal/docsrc"
 	"peregrine/internal/field"
 	"peregrine/internal/state"
 )
@@ -29,7 +30,7 @@ plugins for the k8s_audit and aws_cloudtrail sources.
 
 FILTER keeps the fields whose name contains it, or, when it holds * ? or [ ], the
 fields whose whole name matches it as a glob (evt.*, proc.?name). --source keeps
-one source: syscall, k8s_audit or aws_cloudtrail.
+one source: syscall, k8s_audit, aws_cloudtrail, aws_guardduty or compute.
 
 ARG is optional or required for fields that take an argument, written
 field[arg] (proc.aname[2], proc.env[HOME]); the dot-arg flag means it can also be
@@ -39,10 +40,11 @@ no-rhs (not on the right of a field comparison), no-transformer, deprecated.
 
 These are the fields rules may name. The VALUES column (the implemented member
 in JSON) says which of them Peregrine gives values for: "yes" for the syscall
-fields the state engine extracts, "not yet" for those whose data it does not
-have (DNS names, the k8smeta plugin's Kubernetes metadata ...) and, until their
-sources land, for the k8s_audit and aws_cloudtrail fields. Rules that use a
-field without values still load; its checks are false.`,
+fields the state engine extracts and the fields the document sources
+(k8s_audit, aws_cloudtrail, aws_guardduty, compute) read from their events,
+"not yet" for those whose data it does not have (DNS names, the k8smeta
+plugin's Kubernetes metadata ...). Rules that use a field without values
+still load; its checks are false.`,
 		Example: `  peregrine fields
   peregrine fields proc.a
   peregrine fields --source k8s_audit 'ka.req.pod.*'
@@ -65,12 +67,24 @@ field without values still load; its checks are false.`,
 			if err != nil {
 				return usageError{fmt.Errorf("fields: %w", err)}
 			}
-			return writeFields(cmd.OutOrStdout(), fields, output, state.Implemented)
+			return writeFields(cmd.OutOrStdout(), fields, output, implementedField(documentSources()))
 		},
 	}
 	cmd.Flags().StringVar(&source, "source", "", "list only the fields of this event source")
 	cmd.Flags().StringVarP(&output, "output", "o", "text", "output format: text or json")
 	return cmd
+}
+
+// implementedField tells whether Peregrine gives values for a field: the
+// state engine for syscall fields, the source's Def for the document
+// sources in defs; the fields of other sources have none.
+func implementedField(defs map[string]*docsrc.Def) func(*field.Field) bool {
+	return func(f *field.Field) bool {
+		if def, ok := defs[f.Source]; ok {
+			return docsrc.Implemented(def, f)
+		}
+		return state.Implemented(f)
+	}
 }
 
 // fieldSelection chooses fields of a catalog by source and name.
