@@ -175,8 +175,8 @@ func (a *agent) run(ctx context.Context, cfg *config.Config) (err error) {
 			srv.Shutdown(sctx)
 		}()
 	}
-	a.note("watching %d processes (%d threads) with %d rules; %d rule warnings; outputs: %v",
-		snap.Stats.Processes, snap.Stats.Threads, eng.Ruleset().Active(), warnings+len(cdiags), a.outNames)
+	a.note("watching %d processes (%d threads) with %s; %d rule warnings; outputs: %v",
+		snap.Stats.Processes, snap.Stats.Threads, rulesInEffect(eng.Ruleset().Active(), k8s, cs), warnings+len(cdiags), a.outNames)
 
 	// SIGHUP (and, with watch_config_files, a changed file) reloads the
 	// configuration and the rules; SIGUSR1 reopens the output files.
