@@ -9,11 +9,9 @@ import (
 	"io/fs"
 	"os"
 	"os/signal"
-	"sort"
 
 	"github.com/spf13/cobra"
 
-	"peregrine/internal/alert"
 	"peregrine/internal/engine"
 	"peregrine/internal/rules"
 	"peregrine/internal/rules/loader"
@@ -164,16 +162,7 @@ func runReplay(stdin io.Reader, stdout, stderr io.Writer, o replayOptions, eo en
 	defer r.Close()
 	src := scap.NewSource(r, false)
 	out := bufio.NewWriterSize(stdout, 64<<10)
-	var line []byte
-	emit := func(a *alert.Alert) {
-		if o.output == "json" {
-			line = a.AppendJSON(line[:0], alert.DefaultJSON())
-		} else {
-			line = append(line[:0], a.Output...)
-		}
-		line = append(line, '\n')
-		out.Write(line)
-	}
+	emit := alertWriter(out, o.output)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	runErr := eng.RunCapture(ctx, src, emit)
@@ -193,26 +182,7 @@ func runReplay(stdin io.Reader, stdout, stderr io.Writer, o replayOptions, eo en
 // and what could not be known.
 func writeReplaySummary(w io.Writer, eng *engine.Engine, ss scap.SourceStats, warnings int) {
 	c := eng.Counters()
-	fmt.Fprintf(w, "peregrine: %d events, %d alerts", c.Events, c.Alerts)
-	if warnings > 0 {
-		fmt.Fprintf(w, " (%d rule warnings: see peregrine rules validate)", warnings)
-	}
-	fmt.Fprintln(w)
-	type ruleCount struct {
-		name string
-		prio alert.Priority
-		n    uint64
-	}
-	var byRule []ruleCount
-	for i, r := range eng.Ruleset().Rules() {
-		if n := c.AlertsByRule[i]; n > 0 {
-			byRule = append(byRule, ruleCount{r.Name, r.Priority, n})
-		}
-	}
-	sort.SliceStable(byRule, func(i, j int) bool { return byRule[i].n > byRule[j].n })
-	for _, rc := range byRule {
-		fmt.Fprintf(w, "  %6d  %-13s %s\n", rc.n, rc.prio, rc.name)
-	}
+	writeAlertCounts(w, fmt.Sprintf("%d events, %d alerts", c.Events, c.Alerts), warnings, eng.Ruleset().Rules(), c.AlertsByRule)
 	st := c.State
 	if st.ThreadMisses+st.FDMisses > 0 {
 		fmt.Fprintf(w, "peregrine: state misses: %d events of unknown threads, %d of unknown descriptors\n", st.ThreadMisses, st.FDMisses)

@@ -11,7 +11,6 @@ import (
 	"sort"
 	"strings"
 
-	"peregrine/internal/alert"
 	"peregrine/internal/cloudtrail"
 	"peregrine/internal/compute"
 	"peregrine/internal/docsrc"
@@ -65,16 +64,7 @@ func runDocReplay(stdin io.Reader, stdout, stderr io.Writer, o replayOptions, eo
 		return usageError{fmt.Errorf("replay: no %s rules in %s: pass --rules with a rule file for that source, e.g. --rules /etc/falco/k8s_audit_rules.yaml (Falco's, from falcosecurity/plugins)", o.source, where)}
 	}
 	out := bufio.NewWriterSize(stdout, 64<<10)
-	var line []byte
-	emit := func(a *alert.Alert) {
-		if o.output == "json" {
-			line = a.AppendJSON(line[:0], alert.DefaultJSON())
-		} else {
-			line = append(line[:0], a.Output...)
-		}
-		line = append(line, '\n')
-		out.Write(line)
-	}
+	emit := alertWriter(out, o.output)
 	var bad []string
 	nbad := 0
 	readErr := readDocInput(ev, o.read, stdin, emit, func(err error) {
@@ -120,26 +110,7 @@ func openDocLog(name string, stdin io.Reader) (io.Reader, string, func(), error)
 // writeDocSummary says what a replay of documents saw.
 func writeDocSummary(w io.Writer, ev *docsrc.Evaluator, warnings int, bad []string, nbad int) {
 	c := ev.Counters()
-	fmt.Fprintf(w, "peregrine: %d %s events, %d alerts", c.Docs, ev.Def().Source, c.Alerts)
-	if warnings > 0 {
-		fmt.Fprintf(w, " (%d rule warnings: see peregrine rules validate)", warnings)
-	}
-	fmt.Fprintln(w)
-	type ruleCount struct {
-		name string
-		prio alert.Priority
-		n    uint64
-	}
-	var byRule []ruleCount
-	for i, r := range ev.Ruleset().Rules() {
-		if n := c.AlertsByRule[i]; n > 0 {
-			byRule = append(byRule, ruleCount{r.Name, r.Priority, n})
-		}
-	}
-	sort.SliceStable(byRule, func(i, j int) bool { return byRule[i].n > byRule[j].n })
-	for _, rc := range byRule {
-		fmt.Fprintf(w, "  %6d  %-13s %s\n", rc.n, rc.prio, rc.name)
-	}
+	writeAlertCounts(w, fmt.Sprintf("%d %s events, %d alerts", c.Docs, ev.Def().Source, c.Alerts), warnings, ev.Ruleset().Rules(), c.AlertsByRule)
 	if nbad > 0 {
 		fmt.Fprintf(w, "peregrine: %d records skipped:\n", nbad)
 		for _, b := range bad {
