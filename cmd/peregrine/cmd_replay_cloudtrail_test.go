@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
@@ -19,8 +18,7 @@ import (
 
 // ctCorpus returns the records and golden list of internal/cloudtrail/testdata.
 func ctCorpus(t *testing.T) (records, golden string) {
-	dir := filepath.Join(testenv.ModuleRoot(t), "internal", "cloudtrail", "testdata")
-	return filepath.Join(dir, "records.jsonl"), filepath.Join(dir, "records.golden")
+	return corpusFile(t, "cloudtrail", "records.jsonl"), corpusFile(t, "cloudtrail", "records.golden")
 }
 
 // ctRuleArgs are the --rules of the corpus: Falco's file, then ours.
@@ -34,20 +32,9 @@ func ctRuleArgs(t *testing.T) []string {
 func ctAlertCounts(t *testing.T, out string) map[string]int {
 	t.Helper()
 	got := map[string]int{}
-	sc := bufio.NewScanner(strings.NewReader(out))
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		var a struct {
-			Rule   string         `json:"rule"`
-			Source string         `json:"source"`
-			Fields map[string]any `json:"output_fields"`
-			Tags   []string       `json:"tags"`
-		}
-		if err := json.Unmarshal(sc.Bytes(), &a); err != nil {
-			t.Fatalf("alert %q: %v", sc.Text(), err)
-		}
+	for _, a := range replayedAlerts(t, out) {
 		if a.Source != "aws_cloudtrail" {
-			t.Errorf("alert %q: source %q", sc.Text(), a.Source)
+			t.Errorf("alert %q: source %q", a.line, a.Source)
 		}
 		if _, ok := a.Fields["ct.region"]; !ok && a.Rule != "AWS instances launched in a region not in use" {
 			if _, ok := a.Fields["ct.srcip"]; !ok {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
@@ -20,8 +19,7 @@ import (
 // k8sCorpus returns the audit events and the golden rule list of
 // internal/k8saudit/testdata.
 func k8sCorpus(t *testing.T) (events, golden string) {
-	dir := filepath.Join(testenv.ModuleRoot(t), "internal", "k8saudit", "testdata")
-	return filepath.Join(dir, "events.jsonl"), filepath.Join(dir, "events.golden")
+	return corpusFile(t, "k8saudit", "events.jsonl"), corpusFile(t, "k8saudit", "events.golden")
 }
 
 // goldenRuleCounts counts the alerts of each rule the golden file
@@ -49,18 +47,9 @@ func goldenRuleCounts(t *testing.T, golden string) map[string]int {
 func jsonAlertCounts(t *testing.T, out string) map[string]int {
 	t.Helper()
 	got := map[string]int{}
-	sc := bufio.NewScanner(strings.NewReader(out))
-	for sc.Scan() {
-		var a struct {
-			Rule   string `json:"rule"`
-			Source string `json:"source"`
-			Output string `json:"output"`
-		}
-		if err := json.Unmarshal(sc.Bytes(), &a); err != nil {
-			t.Fatalf("alert %q: %v", sc.Text(), err)
-		}
+	for _, a := range replayedAlerts(t, out) {
 		if a.Source != "k8s_audit" || a.Output == "" {
-			t.Errorf("alert %q: source %q, want k8s_audit with an output", sc.Text(), a.Source)
+			t.Errorf("alert %q: source %q, want k8s_audit with an output", a.line, a.Source)
 		}
 		got[a.Rule]++
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
@@ -11,14 +10,10 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-
-	"peregrine/internal/testenv"
 )
 
 // gdCorpus returns the path of a file of internal/guardduty/testdata.
-func gdCorpus(t *testing.T, name string) string {
-	return filepath.Join(testenv.ModuleRoot(t), "internal", "guardduty", "testdata", name)
-}
+func gdCorpus(t *testing.T, name string) string { return corpusFile(t, "guardduty", name) }
 
 // gdExpectedCounts counts the alerts testdata/expected.json asks for, by
 // rule, for one copy of the corpus.
@@ -47,17 +42,7 @@ func gdExpectedCounts(t *testing.T) map[string]int {
 func gdAlertCounts(t *testing.T, out string) map[string]int {
 	t.Helper()
 	got := map[string]int{}
-	sc := bufio.NewScanner(strings.NewReader(out))
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		var a struct {
-			Rule   string         `json:"rule"`
-			Source string         `json:"source"`
-			Fields map[string]any `json:"output_fields"`
-		}
-		if err := json.Unmarshal(sc.Bytes(), &a); err != nil {
-			t.Fatalf("alert %q: %v", sc.Text(), err)
-		}
+	for _, a := range replayedAlerts(t, out) {
 		if a.Source != "aws_guardduty" {
 			t.Errorf("alert of %s: source %q", a.Rule, a.Source)
 		}
