@@ -26,17 +26,9 @@ func k8sCorpus(t *testing.T) (events, golden string) {
 // expects over the whole corpus.
 func goldenRuleCounts(t *testing.T, golden string) map[string]int {
 	t.Helper()
-	data, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
 	want := map[string]int{}
-	for _, line := range strings.Split(string(data), "\n") {
-		_, list, ok := strings.Cut(line, "\t")
-		if !ok || strings.HasPrefix(line, "#") || list == "-" {
-			continue
-		}
-		for _, r := range strings.Split(list, "; ") {
+	for _, rs := range testenv.RuleGolden(t, golden) {
+		for _, r := range rs {
 			want[r]++
 		}
 	}

@@ -57,25 +57,7 @@ func newEvaluator(t testing.TB, matching rules.Matching, paths []string, extra .
 // raises joined by "; " ("-" for none).
 func readGolden(t testing.TB) map[string][]string {
 	t.Helper()
-	data, err := os.ReadFile("testdata/records.golden")
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := map[string][]string{}
-	for _, line := range strings.Split(string(data), "\n") {
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		id, list, ok := strings.Cut(line, "\t")
-		if !ok {
-			t.Fatalf("golden line %q: no tab", line)
-		}
-		want[id] = []string{}
-		if list != "-" {
-			want[id] = strings.Split(list, "; ")
-		}
-	}
-	return want
+	return testenv.RuleGolden(t, "testdata/records.golden")
 }
 
 // replayCorpus evaluates testdata/records.jsonl and returns the rules

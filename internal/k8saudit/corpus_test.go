@@ -1,7 +1,6 @@
 package k8saudit_test
 
 import (
-	"bufio"
 	"os"
 	"sort"
 	"strings"
@@ -40,28 +39,7 @@ func upstreamEvaluator(t testing.TB, matching rules.Matching) *docsrc.Evaluator 
 // raises joined by "; " ("-" for none).
 func readGolden(t testing.TB) map[string][]string {
 	t.Helper()
-	f, err := os.Open("testdata/events.golden")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	want := map[string][]string{}
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := sc.Text()
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		id, list, ok := strings.Cut(line, "\t")
-		if !ok {
-			t.Fatalf("golden line %q: no tab", line)
-		}
-		want[id] = []string{}
-		if list != "-" {
-			want[id] = strings.Split(list, "; ")
-		}
-	}
-	return want
+	return testenv.RuleGolden(t, "testdata/events.golden")
 }
 
 // TestUpstreamRulesCompile: every rule of the upstream file compiles and
