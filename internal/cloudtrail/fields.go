@@ -132,13 +132,9 @@ func bind(c *docsrc.Cursor, f *field.Field, arg field.Arg) (field.Extractor, err
 	case "ec2.imageid":
 		return imageIDs(c, 0), nil
 	case "ec2.imageids":
-		idx := -1
-		if arg.Present() {
-			n, err := arg.Index()
-			if err != nil {
-				return nil, fmt.Errorf("%s[%s]: %w", f.Name, arg.Text, err)
-			}
-			idx = n
+		idx, err := docsrc.IndexArg(f, arg)
+		if err != nil {
+			return nil, err
 		}
 		return imageIDs(c, idx), nil
 	case "iam.policy":

@@ -83,12 +83,7 @@ func bind(c *docsrc.Cursor, f *field.Field, _ field.Arg) (field.Extractor, error
 	p := docsrc.CompilePath(f.Name)
 	switch f.Kind() {
 	case field.KindString:
-		return func(dst []field.Value) []field.Value {
-			if r := c.Lookup(p); r.Exists() {
-				dst = append(dst, docsrc.Value(r))
-			}
-			return dst
-		}, nil
+		return docsrc.Member(c, p), nil
 	case field.KindUint:
 		return func(dst []field.Value) []field.Value {
 			if r := c.Lookup(p); r.Type == gjson.Number && r.Num >= 0 {

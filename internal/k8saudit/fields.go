@@ -96,16 +96,12 @@ var containerKeys = map[string]string{
 // bind makes the extractor of one ka.* field use.
 func (b binder) bind(c *docsrc.Cursor, f *field.Field, arg field.Arg) (field.Extractor, error) {
 	name := f.Name
-	idx := -1
-	if f.Arg == field.ArgOptional && arg.Present() {
-		n, err := arg.Index()
-		if err != nil {
-			return nil, fmt.Errorf("%s[%s]: %w", name, arg.Text, err)
-		}
-		idx = n
+	idx, err := docsrc.IndexArg(f, arg)
+	if err != nil {
+		return nil, err
 	}
 	if p, ok := scalarPaths[name]; ok {
-		return scalar(c, p), nil
+		return docsrc.Member(c, docsrc.CompilePath(p)), nil
 	}
 	if p, ok := arrayPaths[name]; ok {
 		return array(c, p, idx), nil
@@ -154,21 +150,6 @@ func (b binder) bind(c *docsrc.Cursor, f *field.Field, arg field.Arg) (field.Ext
 		return hostPathUnder(c, arg.Text), nil
 	}
 	return nil, fmt.Errorf("%s: no value in k8s_audit events", name)
-}
-
-// scalar reads the value at one path.
-func scalar(c *docsrc.Cursor, path string) field.Extractor {
-	p := docsrc.CompilePath(path)
-	return func(dst []field.Value) []field.Value {
-		if !c.Valid() {
-			return dst
-		}
-		r := c.Lookup(p)
-		if !r.Exists() {
-			return dst
-		}
-		return append(dst, docsrc.Value(r))
-	}
 }
 
 // array gives each element of the array at path (only element idx when
