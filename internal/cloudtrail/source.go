@@ -38,12 +38,7 @@ func Records(body []byte, each func(doc []byte, t time.Time), bad func(error)) e
 	v := gjson.Parse(docsrc.Text(body))
 	switch {
 	case v.IsArray():
-		i := 0
-		v.ForEach(func(_, item gjson.Result) bool {
-			record(item, i, each, bad)
-			i++
-			return true
-		})
+		docsrc.Elements(v, func(i int, item gjson.Result) { record(item, i, each, bad) })
 		return nil
 	case !v.IsObject():
 		return ErrNotCloudTrail
@@ -52,12 +47,7 @@ func Records(body []byte, each func(doc []byte, t time.Time), bad func(error)) e
 		if !recs.IsArray() {
 			return fmt.Errorf("%w: Records is not an array", ErrNotCloudTrail)
 		}
-		i := 0
-		recs.ForEach(func(_, item gjson.Result) bool {
-			record(item, i, each, bad)
-			i++
-			return true
-		})
+		docsrc.Elements(recs, func(i int, item gjson.Result) { record(item, i, each, bad) })
 		return nil
 	}
 	if !v.Get("eventTime").Exists() && !v.Get("eventName").Exists() && !v.Get("eventVersion").Exists() {

@@ -39,15 +39,12 @@ func Records(body []byte, each func(doc []byte, t time.Time), bad func(error)) e
 	v := gjson.Parse(docsrc.Text(body))
 	switch {
 	case v.IsArray():
-		i := 0
-		v.ForEach(func(_, item gjson.Result) bool {
+		docsrc.Elements(v, func(i int, item gjson.Result) {
 			if !item.IsObject() || !item.Get("compute").IsObject() {
 				bad(fmt.Errorf("item %d: %w", i, ErrNotCompute))
 			} else {
 				record(item, each, bad)
 			}
-			i++
-			return true
 		})
 		return nil
 	case !v.IsObject() || !v.Get("compute").IsObject():

@@ -3,6 +3,8 @@ package docsrc
 import (
 	"fmt"
 
+	"github.com/tidwall/gjson"
+
 	"peregrine/internal/field"
 )
 
@@ -34,4 +36,21 @@ func IndexArg(f *field.Field, arg field.Arg) (int, error) {
 		return 0, fmt.Errorf("%s[%s]: %w", f.Name, arg.Text, err)
 	}
 	return n, nil
+}
+
+// Elements calls fn with each element of the JSON array v and its index,
+// counting from 0, for a source's Records: the records of a batch that
+// is an array, or of a wrapper's array member ({"Records": [...]},
+// {"items": [...]}), each named by its index in error messages. Nothing
+// is called when v is not an array.
+func Elements(v gjson.Result, fn func(i int, item gjson.Result)) {
+	if !v.IsArray() {
+		return
+	}
+	i := 0
+	v.ForEach(func(_, item gjson.Result) bool {
+		fn(i, item)
+		i++
+		return true
+	})
 }

@@ -1,10 +1,12 @@
 package docsrc_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/tidwall/gjson"
 
 	"peregrine/internal/docsrc"
 	"peregrine/internal/field"
@@ -56,6 +58,26 @@ func TestIndexArg(t *testing.T) {
 			t.Errorf("%s[%s]: error %v, want %q...", tc.f.Name, tc.arg.Text, err, tc.wantErr)
 		case tc.wantErr == "" && (err != nil || got != tc.want):
 			t.Errorf("%s[%s]: %d, %v; want %d", tc.f.Name, tc.arg.Text, got, err, tc.want)
+		}
+	}
+}
+
+func TestElements(t *testing.T) {
+	for _, tc := range []struct {
+		json string
+		want []string
+	}{
+		{`[{"a":1},"x",3]`, []string{`0 {"a":1}`, `1 "x"`, `2 3`}},
+		{`[]`, nil},
+		{`{"a":1}`, nil},
+		{`"x"`, nil},
+	} {
+		var got []string
+		docsrc.Elements(gjson.Parse(tc.json), func(i int, item gjson.Result) {
+			got = append(got, fmt.Sprintf("%d %s", i, item.Raw))
+		})
+		if diff := cmp.Diff(tc.want, got); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", tc.json, diff)
 		}
 	}
 }

@@ -44,13 +44,10 @@ func Records(body []byte, each func(doc []byte, t time.Time), bad func(error)) e
 	if !v.IsArray() {
 		return batch(v, place{elem: -1, finding: -1}, each, bad)
 	}
-	i := 0
-	v.ForEach(func(_, item gjson.Result) bool {
+	docsrc.Elements(v, func(i int, item gjson.Result) {
 		if err := batch(item, place{elem: i, finding: -1}, each, bad); err != nil {
 			bad(fmt.Errorf("element %d: %w", i, err))
 		}
-		i++
-		return true
 	})
 	return nil
 }
@@ -103,13 +100,10 @@ func batch(v gjson.Result, where place, each func([]byte, time.Time), bad func(e
 		if !list.IsArray() {
 			return fmt.Errorf("%w: Findings is %s, not an array", ErrNotFinding, kindOf(list))
 		}
-		i := 0
-		list.ForEach(func(_, item gjson.Result) bool {
+		docsrc.Elements(list, func(i int, item gjson.Result) {
 			at := where
 			at.finding = i
 			finding(item, at, each, bad)
-			i++
-			return true
 		})
 		return nil
 	}
