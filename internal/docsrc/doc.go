@@ -20,6 +20,11 @@
 //     size limit, JSON check) and offers them to a Queue.
 //   - [ReadLines] reads a log file of JSON lines, batch by batch.
 //
+// The sources share small pieces from here too: [Text] and [Bytes] (the
+// document as gjson reads it and back, without copies), [Elements] (the
+// records of an array), [Member] and [IndexArg] (for their field
+// binding), and [Implemented] (which fields a source gives values for).
+//
 // Field values alias the document's bytes: they are valid until the
 // evaluation moves to the next document, as for system call events.
 package docsrc
