@@ -35,7 +35,7 @@ var k8sAuditFields = []Field{
 	{Name: "ka.req.binding.subjects.serviceaccount_ns_names", Type: event.PTCharbuf, List: true, Desc: "Service accounts among the subjects of a role binding, each as namespace:name."},
 	{Name: "ka.req.binding.subjects.group_names", Type: event.PTCharbuf, List: true, Desc: "Group names among the subjects of a role binding in the request."},
 	{Name: "ka.req.binding.role", Type: event.PTCharbuf, Desc: "Role a role binding in the request grants."},
-	{Name: "ka.req.binding.subject.has_name", Type: event.PTCharbuf, Arg: ArgRequired, Flags: Deprecated, Desc: "Old subject test kept so that rules load; its value is always N/A."},
+	{Name: "ka.req.binding.subject.has_name", Type: event.PTCharbuf, Arg: ArgRequired, Flags: Deprecated, Desc: "Old subject test kept so that rules load; documented upstream as always N/A, but the plugin answers true whatever the argument, and so does Peregrine."},
 	{Name: "ka.req.configmap.name", Type: event.PTCharbuf, Desc: "Name of a config map in the request."},
 	{Name: "ka.req.configmap.obj", Type: event.PTCharbuf, Desc: "Whole config map object in the request, as JSON text."},
 	{Name: "ka.req.role.rules", Type: event.PTCharbuf, List: true, Desc: "Rules of a role or cluster role in the request, as a list."},
