@@ -13,12 +13,13 @@ import (
 // TestReplayCompute replays recorded compute events with the embedded
 // rules: the high container and host process events alert, a process in
 // a container and a normal event do not, a line that is not JSON is
-// reported with its place and the rest is evaluated.
+// reported with its place, the rest is evaluated, and the exit status
+// is 1.
 func TestReplayCompute(t *testing.T) {
 	rec := filepath.Join(testenv.ModuleRoot(t), "internal", "compute", "testdata", "recorded.jsonl")
 	out, errOut, code := peregrine(t, "replay", "--source", "compute", "-r", rec, "-o", "json")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errOut)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1 (a record skipped): %s", code, errOut)
 	}
 	got := map[string]int{}
 	for l := range strings.Lines(out) {
@@ -35,7 +36,7 @@ func TestReplayCompute(t *testing.T) {
 	if !strings.Contains(out, `"compute.container.id":"3f4e1a9c0b2d"`) || !strings.Contains(out, `"compute.container.image":"nginx:1.25"`) {
 		t.Errorf("container keys missing from the output fields:\n%s", out)
 	}
-	for _, s := range []string{"4 compute events, 2 alerts", "recorded.jsonl:4: not a JSON document"} {
+	for _, s := range []string{"4 compute events, 2 alerts", "recorded.jsonl:4: not a JSON document", "replay: 1 records skipped (the others were evaluated)"} {
 		if !strings.Contains(errOut, s) {
 			t.Errorf("stderr lacks %q:\n%s", s, errOut)
 		}

@@ -78,6 +78,11 @@ func runDocReplay(stdin io.Reader, stdout, stderr io.Writer, o replayOptions, eo
 	if !o.quiet {
 		writeDocSummary(stderr, ev, warnings+len(cdiags), bad, nbad)
 	}
+	if readErr == nil && nbad > 0 {
+		// The alerts of the good records are out; the exit status says the
+		// input was not read whole, as cloud cost and incidents do.
+		readErr = fmt.Errorf("replay: %d records skipped (the others were evaluated)", nbad)
+	}
 	return readErr
 }
 
