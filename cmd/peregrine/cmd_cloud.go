@@ -45,7 +45,7 @@ Cost Anomaly Detection GetAnomalies JSON, and reports:
 
 Records that cannot be read are reported on stderr with their location
 (file:line, or file and JSON path), the rest is analysed, and the exit status is 1.`,
-		Args: cobra.MinimumNArgs(1),
+		Args: usageArgs(cobra.MinimumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if output != "text" && output != "json" {
 				return usageError{fmt.Errorf("cloud cost: -o %q: want text or json", output)}

@@ -45,6 +45,7 @@ func TestCloudCost(t *testing.T) {
 		{name: "bad output", args: []string{"-o", "xml", costData("cur2-attack.csv")}, code: exitUsage, stderr: []string{"xml"}, findings: -1},
 		{name: "bad since", args: []string{"--since", "last week", costData("cur2-attack.csv")}, code: exitUsage, stderr: []string{"--since"}, findings: -1},
 		{name: "bad window", args: []string{"--window", "3", costData("cur2-attack.csv")}, code: exitUsage, stderr: []string{"--window"}, findings: -1},
+		{name: "no files", args: nil, code: exitUsage, stderr: []string{"cloud cost: requires at least 1 arg"}, findings: -1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			stdout, stderr, code := peregrine(t, append([]string{"cloud", "cost"}, tc.args...)...)
