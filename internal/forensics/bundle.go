@@ -10,10 +10,8 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
 	"sort"
-	"strings"
 	"time"
 )
 
@@ -82,8 +80,7 @@ func (b *Bundle) Create(rel, source string) (*ArtifactWriter, error) {
 	if b.sealed {
 		return nil, fmt.Errorf("artifact %s: bundle is sealed", rel)
 	}
-	clean := path.Clean(rel)
-	if clean != rel || path.IsAbs(rel) || clean == "." || strings.HasPrefix(clean, "../") || isMetaFile(clean) {
+	if !fs.ValidPath(rel) || rel == "." || isMetaFile(rel) {
 		return nil, fmt.Errorf("artifact %q: not a plain relative path inside the bundle", rel)
 	}
 	full := filepath.Join(b.dir, filepath.FromSlash(rel))

@@ -42,7 +42,7 @@ func sampleBundle(t *testing.T) string {
 	if err == nil || a.Error == "" || a.Size != 4 {
 		t.Fatalf("failed artifact: %+v, %v", a, err)
 	}
-	for _, bad := range []string{"../escape", "/abs", "a/../../b", SumsFile, "host/a.txt"} {
+	for _, bad := range []string{"../escape", "..", ".", "", "/abs", "a/../../b", "a//b", "a/./b", "a/", SumsFile, "host/a.txt"} {
 		if _, err := b.Create(bad, "x"); err == nil {
 			t.Errorf("artifact %q accepted", bad)
 		}

@@ -41,7 +41,7 @@ func startSuspect(t *testing.T, d *testenv.DockerEnv) (string, string) {
 	t.Helper()
 	bb, err := os.ReadFile(testenv.BusyboxPath)
 	if err != nil {
-		t.Skipf("busybox: %v", err)
+		testenv.Missing(t, "busybox-static: %v", err)
 	}
 	miner := string(bb) + minerMarker
 	img := d.Image(t, "forensics-suspect", map[string]string{"/opt/xmrig-dist": miner})
