@@ -32,31 +32,29 @@ var ErrNotAudit = errors.New("not a Kubernetes audit Event or EventList")
 // Records splits a batch into audit events: an EventList (its items), a
 // single Event, or a JSON array of either, as the plugin accepts them.
 // Each event's time is its stageTimestamp (RFC 3339); an event without
-// one, or not an object, goes to bad.
+// one, or not an object, goes to bad, as does an element of an array that
+// is neither an Event nor an EventList, and the rest go on.
 func Records(body []byte, each func(doc []byte, t time.Time), bad func(error)) error {
-	return records(gjson.Parse(docsrc.Text(body)), each, bad, 0)
+	v := gjson.Parse(docsrc.Text(body))
+	if !v.IsArray() {
+		return records(v, each, bad)
+	}
+	docsrc.Elements(v, func(i int, item gjson.Result) {
+		if err := records(item, each, bad); err != nil {
+			bad(fmt.Errorf("element %d: %w", i, err))
+		}
+	})
+	return nil
 }
 
-func records(v gjson.Result, each func([]byte, time.Time), bad func(error), depth int) error {
-	switch {
-	case v.IsArray() && depth == 0:
-		var err error
-		v.ForEach(func(_, item gjson.Result) bool {
-			err = records(item, each, bad, depth+1)
-			return err == nil
-		})
-		return err
-	case !v.IsObject():
+// records gives the events of one Event or EventList.
+func records(v gjson.Result, each func([]byte, time.Time), bad func(error)) error {
+	if !v.IsObject() {
 		return ErrNotAudit
 	}
 	switch kind := v.Get("kind").Str; kind {
 	case "EventList":
-		i := 0
-		v.Get("items").ForEach(func(_, item gjson.Result) bool {
-			event(item, i, each, bad)
-			i++
-			return true
-		})
+		docsrc.Elements(v.Get("items"), func(i int, item gjson.Result) { event(item, i, each, bad) })
 		return nil
 	case "Event":
 		event(v, -1, each, bad)
