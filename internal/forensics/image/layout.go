@@ -182,28 +182,48 @@ func images(s store, limit int64) (string, []imageRef, error) {
 	return LayoutDocker, refs, nil
 }
 
-// ociImages walks index.json (and nested indexes) to the image manifests.
+// maxDescriptors bounds the descriptors an OCI walk visits: indexes may
+// name one nested index many times over, which would otherwise multiply
+// at every level.
+const maxDescriptors = 1 << 16
+
+// ociWalker walks index.json (and nested indexes) to the image manifests.
+// Each index and manifest blob is read and decoded once, however many
+// descriptors name it.
+type ociWalker struct {
+	s         store
+	limit     int64
+	visited   int
+	indexes   map[string]ociIndex
+	manifests map[string]ociManifest
+	refs      []imageRef
+}
+
+// ociImages returns the images index.json leads to.
 func ociImages(s store, limit int64) ([]imageRef, error) {
 	var idx ociIndex
 	if err := readJSON(s, "index.json", "", limit, &idx); err != nil {
 		return nil, err
 	}
-	var refs []imageRef
-	if err := ociWalk(s, "index.json", idx, nil, 0, limit, &refs); err != nil {
+	w := &ociWalker{s: s, limit: limit, indexes: map[string]ociIndex{}, manifests: map[string]ociManifest{}}
+	if err := w.walk("index.json", idx, nil, 0); err != nil {
 		return nil, err
 	}
-	if len(refs) == 0 {
+	if len(w.refs) == 0 {
 		return nil, errors.New("index.json: no image manifest")
 	}
-	return refs, nil
+	return w.refs, nil
 }
 
-// ociWalk adds the images that index idx (read from where) names to refs.
-func ociWalk(s store, where string, idx ociIndex, tags []string, depth int, limit int64, refs *[]imageRef) error {
+// walk adds the images that index idx (read from where) names.
+func (w *ociWalker) walk(where string, idx ociIndex, tags []string, depth int) error {
 	if depth > 4 {
 		return fmt.Errorf("%s: image indexes nested too deep", where)
 	}
 	for i, d := range idx.Manifests {
+		if w.visited++; w.visited > maxDescriptors {
+			return fmt.Errorf("%s: more than %d descriptors in the image indexes", where, maxDescriptors)
+		}
 		name, err := blobPath(d.Digest)
 		if err != nil {
 			return fmt.Errorf("%s: manifests[%d]: %w", where, i, err)
@@ -214,11 +234,14 @@ func ociWalk(s store, where string, idx ociIndex, tags []string, depth int, limi
 		}
 		switch d.MediaType {
 		case mediaOCIIndex, mediaDockerList:
-			var sub ociIndex
-			if err := readJSON(s, name, d.Digest, limit, &sub); err != nil {
-				return err
+			sub, ok := w.indexes[d.Digest]
+			if !ok {
+				if err := readJSON(w.s, name, d.Digest, w.limit, &sub); err != nil {
+					return err
+				}
+				w.indexes[d.Digest] = sub
 			}
-			if err := ociWalk(s, name, sub, t, depth+1, limit, refs); err != nil {
+			if err := w.walk(name, sub, t, depth+1); err != nil {
 				return err
 			}
 		case mediaOCIManifest, mediaDockerManifest:
@@ -228,28 +251,42 @@ func ociWalk(s store, where string, idx ociIndex, tags []string, depth int, limi
 			if d.Annotations["vnd.docker.reference.type"] != "" {
 				continue
 			}
-			var m ociManifest
-			if err := readJSON(s, name, d.Digest, limit, &m); err != nil {
+			r, err := w.image(name, d.Digest)
+			if err != nil {
 				return err
 			}
-			cfg, err := blobPath(m.Config.Digest)
-			if err != nil {
-				return fmt.Errorf("%s: config: %w", name, err)
-			}
-			r := imageRef{tags: slices.Clone(t), config: blobRef{name: cfg, digest: m.Config.Digest}}
-			for j, l := range m.Layers {
-				p, err := blobPath(l.Digest)
-				if err != nil {
-					return fmt.Errorf("%s: layers[%d]: %w", name, j, err)
-				}
-				r.layers = append(r.layers, blobRef{name: p, digest: l.Digest})
-			}
-			*refs = append(*refs, r)
+			r.tags = slices.Clone(t)
+			w.refs = append(w.refs, r)
 		default:
 			return fmt.Errorf("%s: manifests[%d]: media type %q is neither an image index nor an image manifest", where, i, d.MediaType)
 		}
 	}
 	return nil
+}
+
+// image reads the image manifest name with digest d (once) and returns
+// the image it describes, without tags.
+func (w *ociWalker) image(name, d string) (imageRef, error) {
+	m, ok := w.manifests[d]
+	if !ok {
+		if err := readJSON(w.s, name, d, w.limit, &m); err != nil {
+			return imageRef{}, err
+		}
+		w.manifests[d] = m
+	}
+	cfg, err := blobPath(m.Config.Digest)
+	if err != nil {
+		return imageRef{}, fmt.Errorf("%s: config: %w", name, err)
+	}
+	r := imageRef{config: blobRef{name: cfg, digest: m.Config.Digest}}
+	for j, l := range m.Layers {
+		p, err := blobPath(l.Digest)
+		if err != nil {
+			return imageRef{}, fmt.Errorf("%s: layers[%d]: %w", name, j, err)
+		}
+		r.layers = append(r.layers, blobRef{name: p, digest: l.Digest})
+	}
+	return r, nil
 }
 
 // refName is the image name an index annotates a manifest with.

@@ -149,3 +149,83 @@ func TestIndexes(t *testing.T) {
 		}
 	})
 }
+
+// countingStore counts how often each member is opened.
+type countingStore struct {
+	store
+	opens map[string]int
+}
+
+func (c *countingStore) open(name string) (io.ReadCloser, int64, error) {
+	c.opens[name]++
+	return c.store.open(name)
+}
+
+// TestIndexesShared: an index naming one nested index many times over
+// reads each blob once, and a fan-out that would visit more descriptors
+// than maxDescriptors is refused instead of walked.
+func TestIndexesShared(t *testing.T) {
+	ms := members(t, ociTar(t, plantedImage(), true))
+	var index ociIndex
+	for _, m := range ms {
+		if m.Name == "index.json" {
+			if err := json.Unmarshal(m.Data, &index); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	img := index.Manifests[0]
+	img.Annotations = nil
+	// fanOut returns an index that names d n times, and its descriptor.
+	fanOut := func(d ociDescriptor, n int) ([]byte, ociDescriptor) {
+		list := make([]ociDescriptor, n)
+		for i := range list {
+			list[i] = d
+		}
+		b, err := json.Marshal(ociIndex{SchemaVersion: 2, Manifests: list})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b, ociDescriptor{MediaType: mediaOCIIndex, Digest: imagetest.Digest(b), Size: int64(len(b))}
+	}
+	tests := []struct {
+		name    string
+		fan     int
+		wantErr string // "" for 25 images found
+	}{
+		{"5 by 5", 5, ""},
+		{"300 by 300", 300, "more than 65536 descriptors"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			inner, innerDesc := fanOut(img, tt.fan)
+			outer, outerDesc := fanOut(innerDesc, tt.fan)
+			top, err := json.Marshal(ociIndex{SchemaVersion: 2, Manifests: []ociDescriptor{outerDesc}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			archive := imagetest.Tar(replace(ms, "index.json", top, M{Name: blobName(inner), Data: inner}, M{Name: blobName(outer), Data: outer}))
+			s, err := openStore(save(t, "fan.tar", archive))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.close()
+			cs := &countingStore{store: s, opens: map[string]int{}}
+			_, refs, err := images(cs, 16<<20)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("images: %v, want an error with %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil || len(refs) != tt.fan*tt.fan {
+				t.Fatalf("images: %d refs, %v; want %d", len(refs), err, tt.fan*tt.fan)
+			}
+			for name, n := range cs.opens {
+				if n != 1 {
+					t.Errorf("%s opened %d times", name, n)
+				}
+			}
+		})
+	}
+}
