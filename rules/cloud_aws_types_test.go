@@ -16,14 +16,7 @@ import (
 // same for an EC2 launch and for an EKS node group or Batch compute
 // environment, and the sizes under 16xlarge are not large.
 func TestAWSLargeInstanceTypes(t *testing.T) {
-	spec, diags, err := loader.Load("cloud_aws.yaml")
-	if err != nil {
-		t.Fatalf("load: %v %v", err, diags)
-	}
-	ev, _, err := docsrc.New(cloudtrail.Def(), spec, docsrc.Options{Matching: rules.MatchFirst})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ev := awsEvaluator(t)
 	const (
 		ec2Rule     = "AWS GPU or large instances launched"
 		managedRule = "AWS GPU or large compute requested from a managed service"
@@ -61,12 +54,7 @@ func TestAWSLargeInstanceTypes(t *testing.T) {
 			record := fmt.Sprintf(`{"eventVersion":"1.09","eventTime":"2026-11-20T10:00:00Z","eventSource":"%s.amazonaws.com",`+
 				`"eventName":%q,"awsRegion":"us-east-1","eventID":"e1","userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::111122223333:user/u","accountId":"111122223333"},`+
 				`"requestParameters":`+c.params+`}`, c.src, c.name, tc.typ)
-			var fired []string
-			err := ev.Batch([]byte(record), func(a *alert.Alert) { fired = append(fired, a.Rule) },
-				func(err error) { t.Errorf("%s %s: %v", c.name, tc.typ, err) })
-			if err != nil {
-				t.Fatalf("%s %s: %v", c.name, tc.typ, err)
-			}
+			fired := awsFired(t, ev, record)
 			var want []string
 			if tc.large {
 				want = []string{c.rule}
@@ -76,4 +64,55 @@ func TestAWSLargeInstanceTypes(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestAWSGPUTaskDefinition: an ECS task definition asking for a GPU is
+// found whether the record's JSON is compact, as CloudTrail delivers it,
+// or spaced, as re-encoding tools write it.
+func TestAWSGPUTaskDefinition(t *testing.T) {
+	ev := awsEvaluator(t)
+	for _, tc := range []struct {
+		name, params string
+		want         []string
+	}{
+		{"compact gpu", `{"family":"f","containerDefinitions":[{"name":"c","resourceRequirements":[{"value":"1","type":"GPU"}]}]}`,
+			[]string{"AWS GPU or large compute requested from a managed service"}},
+		{"spaced gpu", `{"family": "f", "containerDefinitions": [{"name": "c", "resourceRequirements": [{"value": "1", "type": "GPU"}]}]}`,
+			[]string{"AWS GPU or large compute requested from a managed service"}},
+		{"no gpu", `{"family": "f", "cpu": "1024", "containerDefinitions": [{"name": "GPU", "image": "nginx"}]}`, nil},
+	} {
+		record := `{"eventVersion":"1.09","eventTime":"2026-11-20T10:00:00Z","eventSource":"ecs.amazonaws.com",` +
+			`"eventName":"RegisterTaskDefinition","awsRegion":"us-east-1","eventID":"e1",` +
+			`"userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::111122223333:user/u","accountId":"111122223333"},` +
+			`"requestParameters":` + tc.params + `}`
+		if got := awsFired(t, ev, record); fmt.Sprint(got) != fmt.Sprint(tc.want) {
+			t.Errorf("%s: raised %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}
+
+// awsEvaluator compiles cloud_aws.yaml alone for the aws_cloudtrail source.
+func awsEvaluator(t *testing.T) *docsrc.Evaluator {
+	t.Helper()
+	spec, diags, err := loader.Load("cloud_aws.yaml")
+	if err != nil {
+		t.Fatalf("load: %v %v", err, diags)
+	}
+	ev, _, err := docsrc.New(cloudtrail.Def(), spec, docsrc.Options{Matching: rules.MatchFirst})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ev
+}
+
+// awsFired returns the rules one CloudTrail record raises.
+func awsFired(t *testing.T, ev *docsrc.Evaluator, record string) []string {
+	t.Helper()
+	var fired []string
+	err := ev.Batch([]byte(record), func(a *alert.Alert) { fired = append(fired, a.Rule) },
+		func(err error) { t.Errorf("record %s: %v", record, err) })
+	if err != nil {
+		t.Fatalf("record %s: %v", record, err)
+	}
+	return fired
 }
