@@ -186,7 +186,6 @@ func readCost(name string, data []byte) ([]Signal, []error) {
 		add("cost.service", f.Service)
 		add("cost.usage_type", f.UsageType)
 		add("cost.resource_ids", strings.Join(f.ResourceIDs, " "))
-		s.Keys = nil
 		for _, r := range f.ResourceIDs {
 			for _, m := range instancePattern.FindAllString(r, -1) {
 				s.Keys = append(s.Keys, Key{KindInstance, m})

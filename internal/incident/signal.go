@@ -44,7 +44,7 @@ type Signal struct {
 	Fields   []Field // sorted by name; the elements of a list in their order
 	Origin   string  // file:line (file and finding index for cost)
 
-	// Set by Classify.
+	// Set by classify (alerts) or from the finding (cost).
 	Category Category
 	Mining   bool
 	Keys     []Key
