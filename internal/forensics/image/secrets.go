@@ -2,6 +2,7 @@ package image
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -49,26 +50,29 @@ func redact(v string) string {
 }
 
 // findSecrets returns the secrets in s and s with their values redacted.
+// The first rule to match a span of s claims it; the work is linear in
+// the length of s and the number of matches.
 func findSecrets(s string) (string, []secretHit) {
-	var hits []secretHit
 	type span struct{ from, to int }
-	var taken []span
-	overlaps := func(a, b int) bool {
-		for _, t := range taken {
-			if a < t.to && t.from < b {
-				return true
-			}
-		}
-		return false
-	}
+	var (
+		hits    []secretHit
+		taken   []span
+		claimed []bool // the bytes of s that a taken span covers, made at the first hit
+	)
 	for _, r := range secretRules {
 		for _, m := range r.re.FindAllStringSubmatchIndex(s, -1) {
 			from, to := m[0], m[1]
 			if len(m) >= 4 && m[2] >= 0 {
 				from, to = m[2], m[3]
 			}
-			if from == to || overlaps(from, to) {
+			if from == to || (claimed != nil && slices.Contains(claimed[from:to], true)) {
 				continue
+			}
+			if claimed == nil {
+				claimed = make([]bool, len(s))
+			}
+			for i := from; i < to; i++ {
+				claimed[i] = true
 			}
 			taken = append(taken, span{from, to})
 			hits = append(hits, secretHit{rule: r.name, severity: r.severity, redacted: redact(s[from:to])})
@@ -77,20 +81,11 @@ func findSecrets(s string) (string, []secretHit) {
 	if len(taken) == 0 {
 		return s, nil
 	}
-	// rebuild s with every taken span replaced, left to right
+	// the spans do not overlap: rebuild s with each replaced, left to right
+	slices.SortFunc(taken, func(a, b span) int { return a.from - b.from })
 	var b strings.Builder
 	last := 0
-	for last < len(s) {
-		next := -1
-		for i, t := range taken {
-			if t.from >= last && (next < 0 || t.from < taken[next].from) {
-				next = i
-			}
-		}
-		if next < 0 {
-			break
-		}
-		t := taken[next]
+	for _, t := range taken {
 		b.WriteString(s[last:t.from])
 		b.WriteString(redact(s[t.from:t.to]))
 		last = t.to

@@ -85,6 +85,8 @@ func TestSecrets(t *testing.T) {
 		{`ENV API_TOKEN="s3 cr3t"`, `ENV API_TOKEN=[redacted]`, []string{"password, token or secret assignment"}},
 		{"echo SECRET=$SECRET", "echo SECRET=$SECRET", nil},
 		{"MY_SECRET=x", "MY_SECRET=[redacted]", []string{"password, token or secret assignment"}},
+		{"RUN a AKIAIOSFODNN7EXAMPLE b password=hunter2 c AKIAIOSFODNN7EXAMPLF", "RUN a AKIA…[redacted] b password=[redacted] c AKIA…[redacted]",
+			[]string{"AWS access key id", "AWS access key id", "password, token or secret assignment"}},
 	} {
 		t.Run(tc.in, func(t *testing.T) {
 			out, hits := envSecrets(tc.in)
@@ -261,6 +263,18 @@ func TestStamp(t *testing.T) {
 	} {
 		if got := stamp(in); got != want {
 			t.Errorf("stamp(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// BenchmarkFindSecretsMany: a build command of 1 MB holding 100000
+// assignments, every one a secret.
+func BenchmarkFindSecretsMany(b *testing.B) {
+	cmd := strings.Repeat("TOKEN=abc ", 100000)
+	b.SetBytes(int64(len(cmd)))
+	for b.Loop() {
+		if _, hits := findSecrets(cmd); len(hits) != 100000 {
+			b.Fatalf("%d hits", len(hits))
 		}
 	}
 }
