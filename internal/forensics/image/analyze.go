@@ -60,6 +60,7 @@ type analysis struct {
 	omitted  int
 	sum      Summary
 	digests  []string // diff id per layer
+	tooMany  error    // set by observe past MaxEntries observations
 }
 
 // Analyze reads the image saved at p (a docker save tar file or an
@@ -151,7 +152,25 @@ func stamp(s string) string {
 	return t.UTC().Format(time.RFC3339Nano)
 }
 
-func (a *analysis) observe(o observation) { a.obs = append(a.obs, o) }
+// observe keeps an observation; past MaxEntries of them it keeps none and
+// [analysis.overflow] says so.
+func (a *analysis) observe(o observation) {
+	if len(a.obs) >= a.opt.MaxEntries {
+		a.tooMany = fmt.Errorf("more than %d suspicious files", a.opt.MaxEntries)
+		return
+	}
+	a.obs = append(a.obs, o)
+}
+
+// overflow reports whether the observations or the tree's record of
+// removed files have passed their bound: memory stays bounded by
+// MaxEntries whatever the layers hold.
+func (a *analysis) overflow() error {
+	if a.tooMany != nil {
+		return a.tooMany
+	}
+	return a.tree.err
+}
 
 // add keeps a finding, trimming to the most severe MaxFindings when twice
 // that many have piled up.

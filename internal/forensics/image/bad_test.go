@@ -83,6 +83,12 @@ func TestBadInput(t *testing.T) {
 		{"config digest mismatch", bytes.Replace(good, []byte(`"os":"linux"`), []byte(`"os":"linuX"`), 1), Options{}, []string{".json: digest mismatch"}},
 		{"layer over the size limit", ociTar(t, bomb, true), Options{MaxLayerBytes: 1 << 20}, []string{"layer 0", "blobs/sha256/", "layer too large", "more than 1048576"}},
 		{"gzip bomb", ociTar(t, bomb, true), Options{MaxRatio: 50, ratioFloor: 1 << 20}, []string{"layer too large", "ratio over 50:1"}},
+		// one path written again and again: the tree stays small, the
+		// record of replaced files and of suspicious files must not grow
+		{"replaced files past the bound", oneLayer(repeat(M{Name: "a", Data: []byte("a")}, 20)...), Options{MaxEntries: 10},
+			[]string{`member "a"`, "more than 10 file system entries deleted or replaced"}},
+		{"suspicious files past the bound", oneLayer(repeat(M{Name: "xmrig", Data: []byte("x")}, 20)...), Options{MaxEntries: 10},
+			[]string{`member "xmrig"`, "more than 10 suspicious files"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
@@ -162,4 +168,13 @@ func TestBadDirectory(t *testing.T) {
 	if _, err := Analyze(fifo, Options{}); err == nil || !strings.Contains(err.Error(), "not a regular file") {
 		t.Fatalf("fifo: error %v", err)
 	}
+}
+
+// repeat returns n copies of m.
+func repeat(m M, n int) []M {
+	out := make([]M, n)
+	for i := range out {
+		out[i] = m
+	}
+	return out
 }

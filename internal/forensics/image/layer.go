@@ -94,7 +94,11 @@ func (a *analysis) readLayer(i int, ref blobRef, diffID string) (Layer, error) {
 			return l, fmt.Errorf("%s: after %d entries: %w", ref.name, l.Entries, err)
 		}
 		l.Entries++
-		if err := a.entry(i, tr, h, &l); err != nil {
+		err = a.entry(i, tr, h, &l)
+		if err == nil {
+			err = a.overflow()
+		}
+		if err != nil {
 			return l, fmt.Errorf("%s: member %q: %w", ref.name, h.Name, err)
 		}
 	}

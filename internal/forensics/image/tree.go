@@ -34,8 +34,9 @@ type removal struct {
 type tree struct {
 	root     *node
 	entries  int
-	max      int
+	max      int // bounds entries and removals alike
 	removals []removal
+	err      error // set when removals pass max; later ones are not kept
 }
 
 func newTree(maxEntries int) *tree {
@@ -165,6 +166,10 @@ func (t *tree) prune(p string, n *node, layer int) {
 func (t *tree) remove(p string, n *node, removedIn int, replaced bool) {
 	t.entries--
 	if n.typ != tar.TypeDir {
+		if len(t.removals) >= t.max {
+			t.err = fmt.Errorf("more than %d file system entries deleted or replaced", t.max)
+			return
+		}
 		t.removals = append(t.removals, removal{path: p, typ: n.typ, size: n.size, layer: n.layer, removedIn: removedIn, replaced: replaced})
 		return
 	}
