@@ -10,15 +10,13 @@ import (
 	"peregrine/internal/config"
 	"peregrine/internal/container"
 	"peregrine/internal/engine"
-	"peregrine/internal/metrics"
 	"peregrine/internal/rules"
 )
 
 // computeRun is the compute sampler of peregrine run and the rules of
-// the compute source it feeds. The rules live in a docWebhook without a
-// webhook, for its reload hand-over (prepare, swap, take) and counters.
+// the compute source it feeds.
 type computeRun struct {
-	rules   *docWebhook
+	rules   *docRules
 	sampler *compute.Sampler
 }
 
@@ -31,15 +29,13 @@ func newCompute(cfg *config.Config, spec *rules.Spec, eo engine.Options, a *agen
 	if !c.Enabled {
 		return nil, nil, nil
 	}
-	d := &docWebhook{def: compute.Def(), byName: map[string]uint64{}}
-	ev, diags, err := d.prepare(spec, eo)
+	d, diags, err := newDocRules(compute.Def(), spec, eo)
 	if err != nil {
 		return nil, diags, err
 	}
-	if ev.Ruleset().Active() == 0 {
+	if d.active() == 0 {
 		return nil, diags, nil
 	}
-	d.eval = ev
 	s, err := compute.New(compute.Options{
 		Interval: c.Interval, Threshold: float64(c.ThresholdPercent), Window: c.Window, Realert: c.Realert,
 		Hostname: hostname(), Container: containerNames(eo.Containers),
@@ -82,16 +78,4 @@ func (c *computeRun) summary() string {
 	o := c.sampler.Options()
 	return fmt.Sprintf("compute: %d rounds every %v (cgroup v%d), %d events, %d alerts; threshold %g%% of one CPU for %v",
 		st.Rounds, o.Interval, c.sampler.CgroupVersion(), st.Events, rc.Alerts, o.Threshold, o.Window)
-}
-
-// addMetrics adds the compute rules' alerts and matches to a metrics
-// snapshot.
-func (c *computeRun) addMetrics(s *metrics.Snapshot) {
-	rc, rs, matches := c.rules.counters()
-	s.Alerts += rc.Alerts
-	for i, r := range rs {
-		if r.Enabled {
-			s.Rules = append(s.Rules, metrics.RuleMatches{Name: r.Name, Priority: r.Priority, Source: r.Source, Tags: r.Tags, Matches: matches[i]})
-		}
-	}
 }

@@ -113,7 +113,7 @@ func (a *agent) reload(ctx context.Context, why string) error {
 	}
 	var k8sRules *docsrc.Evaluator // the k8s_audit rules, swapped in with the others
 	if a.k8s != nil {
-		if k8sRules, _, err = a.k8s.prepare(spec, eo); err != nil {
+		if k8sRules, _, err = a.k8s.rules.prepare(spec, eo); err != nil {
 			return err
 		}
 	}
@@ -160,7 +160,7 @@ func (a *agent) reload(ctx context.Context, why string) error {
 		return fmt.Errorf("rules: %w", err)
 	}
 	if k8sRules != nil {
-		a.k8s.swap(k8sRules)
+		a.k8s.rules.swap(k8sRules)
 	}
 	if computeRules != nil {
 		a.compute.rules.swap(computeRules)

@@ -143,17 +143,11 @@ func (a *agent) snapshot() metrics.Snapshot {
 		s.Rules = append(s.Rules, metrics.RuleMatches{Name: r.Name, Priority: r.Priority, Source: r.Source, Tags: r.Tags, Matches: c.AlertsByName[r.Name]})
 	}
 	if a.k8s != nil {
-		kc, krules, kmatches := a.k8s.counters()
-		s.Alerts += kc.Alerts
+		a.k8s.rules.addMetrics(&s)
 		s.Sources = append(s.Sources, a.k8s.sourceCounters())
-		for i, r := range krules {
-			if r.Enabled {
-				s.Rules = append(s.Rules, metrics.RuleMatches{Name: r.Name, Priority: r.Priority, Source: r.Source, Tags: r.Tags, Matches: kmatches[i]})
-			}
-		}
 	}
 	if a.compute != nil {
-		a.compute.addMetrics(&s)
+		a.compute.rules.addMetrics(&s)
 	}
 	s.Rules = append(s.Rules, metrics.RuleMatches{Name: engine.DropRule, Priority: alert.PriorityCritical, Source: "syscall", Matches: c.DropAlerts})
 	a.outMu.RLock()

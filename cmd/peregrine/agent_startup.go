@@ -9,12 +9,12 @@ import "fmt"
 func rulesInEffect(syscall int, k8s *docWebhook, cs *computeRun) string {
 	s := ruleCount(syscall, "syscall")
 	if k8s != nil {
-		s += ", " + ruleCount(k8s.take().Ruleset().Active(), "k8s_audit") + " (webhook on " + k8s.path + ")"
+		s += ", " + ruleCount(k8s.rules.active(), "k8s_audit") + " (webhook on " + k8s.path + ")"
 	} else {
 		s += ", k8s_audit webhook off"
 	}
 	if cs != nil {
-		s += ", " + ruleCount(cs.rules.take().Ruleset().Active(), "compute")
+		s += ", " + ruleCount(cs.rules.active(), "compute")
 	} else {
 		s += ", compute sampler off"
 	}

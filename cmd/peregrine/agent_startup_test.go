@@ -45,12 +45,13 @@ func TestRulesInEffect(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	k8s := &docWebhook{path: "/k8s-audit", def: k8saudit.Def(""), byName: map[string]uint64{}}
-	if k8s.eval, _, err = k8s.prepare(spec, engine.Options{}); err != nil {
+	kr, _, err := newDocRules(k8saudit.Def(""), spec, engine.Options{})
+	if err != nil {
 		t.Fatal(err)
 	}
-	cr := &docWebhook{def: compute.Def(), byName: map[string]uint64{}}
-	if cr.eval, _, err = cr.prepare(spec, engine.Options{}); err != nil {
+	k8s := &docWebhook{path: "/k8s-audit", rules: kr}
+	cr, _, err := newDocRules(compute.Def(), spec, engine.Options{})
+	if err != nil {
 		t.Fatal(err)
 	}
 	cs := &computeRun{rules: cr}
