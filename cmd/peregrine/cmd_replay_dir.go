@@ -53,22 +53,16 @@ func readDocInput(ev *docsrc.Evaluator, path string, stdin io.Reader, emit func(
 			return readDocDir(ev, path, emit, bad, fileErr)
 		}
 	}
-	return readDocFile(ev, path, path, stdin, emit, bad)
+	return readDocFile(ev, path, stdin, emit, bad)
 }
 
-// readDocFile evaluates one log file, named name in messages.
-func readDocFile(ev *docsrc.Evaluator, path, name string, stdin io.Reader, emit func(*alert.Alert), bad func(error)) error {
+// readDocFile evaluates one log file, or standard input for "-".
+func readDocFile(ev *docsrc.Evaluator, path string, stdin io.Reader, emit func(*alert.Alert), bad func(error)) error {
 	in, label, closeIn, err := openDocLog(path, stdin)
 	if err != nil {
 		return err
 	}
 	defer closeIn()
-	if path != "-" {
-		label = name
-	}
-	if zr, ok := in.(*gzip.Reader); ok {
-		in = gzipErrors{zr}
-	}
 	return ev.ReadFile(in, label, emit, bad)
 }
 
@@ -94,7 +88,7 @@ func readDocDir(ev *docsrc.Evaluator, dir string, emit func(*alert.Alert), bad, 
 	}
 	failed := 0
 	for _, p := range files {
-		if err := readDocFile(ev, p, p, nil, emit, bad); err != nil {
+		if err := readDocFile(ev, p, nil, emit, bad); err != nil {
 			failed++
 			if fileErr != nil {
 				fileErr(err)

@@ -21,8 +21,7 @@ import (
 )
 
 // documentSources are the event sources whose events are JSON documents,
-// by the name rules give them: replay --source and the agent's webhooks
-// take them from here.
+// by the name rules give them, for replay --source.
 func documentSources() map[string]*docsrc.Def {
 	return map[string]*docsrc.Def{
 		field.SourceK8sAudit:   k8saudit.Def(""),
@@ -87,7 +86,7 @@ func runDocReplay(stdin io.Reader, stdout, stderr io.Writer, o replayOptions, eo
 }
 
 // openDocLog opens a log file, or standard input for "-"; gzip is
-// recognised by its magic number.
+// recognised by its magic number, and its errors named (see gzipErrors).
 func openDocLog(name string, stdin io.Reader) (io.Reader, string, func(), error) {
 	var r io.Reader = stdin
 	closeFn := func() {}
@@ -107,7 +106,7 @@ func openDocLog(name string, stdin io.Reader) (io.Reader, string, func(), error)
 			closeFn()
 			return nil, "", nil, fmt.Errorf("%s: %w", name, err)
 		}
-		return zr, name, closeFn, nil
+		return gzipErrors{zr}, name, closeFn, nil
 	}
 	return br, name, closeFn, nil
 }
