@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"peregrine/internal/forensics"
+	"peregrine/internal/forensics/image"
 )
 
 func newForensicsCmd() *cobra.Command {
@@ -118,7 +119,7 @@ func printCollect(w io.Writer, format string, res *forensics.Result, took time.D
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "case %s: %d container(s), %d artifacts, %s in %s (%.1fs)\n",
-		s.Case, len(s.Containers), s.Artifacts, forensics.HumanBytes(s.Bytes), s.Bundle, s.Seconds)
+		s.Case, len(s.Containers), s.Artifacts, image.HumanBytes(s.Bytes), s.Bundle, s.Seconds)
 	for _, c := range s.Containers {
 		procs := 0
 		for _, a := range m.Artifacts {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"time"
+
+	"peregrine/internal/forensics/image"
 )
 
 // Progress shows how far a long copy has gone (bytes and rate) on a
@@ -46,19 +48,5 @@ func (p *Progress) draw(now time.Time) {
 	if secs > 0 {
 		rate = float64(p.n) / secs
 	}
-	fmt.Fprintf(p.out, "\r%-40s %10s  %10s/s ", p.label, HumanBytes(p.n), HumanBytes(int64(rate)))
-}
-
-// HumanBytes writes a byte count with a binary unit: "512 B", "1.5 MiB".
-func HumanBytes(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit && exp < 4; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTP"[exp])
+	fmt.Fprintf(p.out, "\r%-40s %10s  %10s/s ", p.label, image.HumanBytes(p.n), image.HumanBytes(int64(rate)))
 }

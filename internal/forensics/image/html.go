@@ -10,7 +10,7 @@ import (
 // no script, no external resource. html/template escapes every value.
 var htmlPage = template.Must(template.New("report").Funcs(template.FuncMap{
 	"short": short,
-	"bytes": bytesText,
+	"bytes": HumanBytes,
 	"deref": func(p *int) int { return *p },
 	"sev":   func(s Severity) string { return string(s) },
 	"count": func(s Summary, sev Severity) int { return s.BySeverity[string(sev)] },

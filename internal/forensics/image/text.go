@@ -52,7 +52,7 @@ func WriteText(w io.Writer, r *Report) error {
 		if by == "" && l.Comment != "" {
 			by = "(" + l.Comment + ")"
 		}
-		p("  %d\t%s\t%d\t%s\t%s\n", l.Index, bytesText(l.Size), l.Entries, short(l.DiffID), oneLine(by, 100))
+		p("  %d\t%s\t%d\t%s\t%s\n", l.Index, HumanBytes(l.Size), l.Entries, short(l.DiffID), oneLine(by, 100))
 	}
 	empty := 0
 	for _, h := range r.History {
@@ -70,7 +70,7 @@ func WriteText(w io.Writer, r *Report) error {
 	}
 	s := r.Summary
 	fmt.Fprintf(tw, "\nFiles: %d in the effective tree (%s), %s scanned, %d scanned only in part, %d recoverable from earlier layers\n",
-		s.Files, bytesText(s.Bytes), bytesText(s.Scanned), s.Truncated, s.Recovered)
+		s.Files, HumanBytes(s.Bytes), HumanBytes(s.Scanned), s.Truncated, s.Recovered)
 	var counts []string
 	for _, sev := range Severities() {
 		counts = append(counts, fmt.Sprintf("%d %s", s.BySeverity[string(sev)], sev))
@@ -130,20 +130,18 @@ func oneLine(s string, n int) string {
 	return s
 }
 
-func bytesText(n int64) string {
+// HumanBytes writes a byte count with a binary unit: "512 B", "1.5 MiB".
+func HumanBytes(n int64) string {
 	const unit = 1024
 	if n < unit {
 		return fmt.Sprintf("%d B", n)
 	}
-	v, suffix := float64(n), ""
-	for _, s := range []string{"KiB", "MiB", "GiB", "TiB"} {
-		v /= unit
-		suffix = s
-		if v < unit {
-			break
-		}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit && exp < 4; m /= unit {
+		div *= unit
+		exp++
 	}
-	return fmt.Sprintf("%.1f %s", v, suffix)
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTP"[exp])
 }
 
 func sortedKeys(m map[string]string) []string { return slices.Sorted(maps.Keys(m)) }
