@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"k8s.io/apimachinery/pkg/util/validation/field"
 	"k8s.io/pod-security-admission/api"
 )
 
@@ -111,8 +112,7 @@ func (ns *NamespaceReport) readLabels() {
 	if !ns.Known {
 		return
 	}
-	privileged := api.LevelVersion{Level: api.LevelPrivileged, Version: api.LatestVersion()}
-	p, errs := api.PolicyToEvaluate(ns.labels, api.Policy{Enforce: privileged, Audit: privileged, Warn: privileged})
+	p, errs := labelPolicy(ns.labels)
 	ns.policy = p
 	for i, m := range modes {
 		_, ns.has[i] = ns.labels["pod-security.kubernetes.io/"+m]
@@ -133,6 +133,23 @@ func (ns *NamespaceReport) readLabels() {
 	}
 }
 
+// labelPolicy reads the pod-security labels as admission does: a mode
+// without a label is privileged at latest.
+func labelPolicy(labels map[string]string) (api.Policy, field.ErrorList) {
+	privileged := api.LevelVersion{Level: api.LevelPrivileged, Version: api.LatestVersion()}
+	return api.PolicyToEvaluate(labels, api.Policy{Enforce: privileged, Audit: privileged, Warn: privileged})
+}
+
+// matchAny reports whether name matches one of the globs.
+func matchAny(globs []string, name string) bool {
+	for _, g := range globs {
+		if ok, _ := path.Match(g, name); ok {
+			return true
+		}
+	}
+	return false
+}
+
 // requiredBy reports whether the options ask a level of this namespace.
 func (ns *NamespaceReport) requiredBy(opt Options) bool {
 	if opt.Require == "" {
@@ -141,10 +158,8 @@ func (ns *NamespaceReport) requiredBy(opt Options) bool {
 	if len(opt.Patterns) == 0 && len(opt.Selectors) == 0 {
 		return true
 	}
-	for _, p := range opt.Patterns {
-		if ok, _ := path.Match(p, ns.Name); ok {
-			return true
-		}
+	if matchAny(opt.Patterns, ns.Name) {
+		return true
 	}
 	for _, s := range opt.Selectors {
 		if v, ok := ns.labels[s.Key]; ok && v == s.Value {
@@ -215,35 +230,40 @@ func (e *Evaluator) judge(o Object, nsName string, ns *NamespaceReport) *Workloa
 			}
 		}
 	}
-	seen := map[string]bool{}
-	add := func(f Failure, sev Severity) {
-		for _, loc := range e.Locate(f, v, o.Pod) {
-			key := loc.Path
-			if seen[key] {
-				continue
-			}
-			seen[key] = true
-			w.Violations = append(w.Violations, Violation{
-				Check: string(f.Check), Level: f.Level, Severity: sev,
-				Reason: f.Reason, Detail: f.Detail, Path: loc.Path, Line: o.Pod.Line(loc.Path), Fix: loc.Fix,
-			})
-		}
-	}
 	if w.Meets == api.LevelRestricted {
 		return w
 	}
-	for _, f := range e.Evaluate(api.LevelVersion{Level: api.LevelBaseline, Version: v}, meta, spec) {
-		add(f, SeverityHigh)
-	}
+	seen := map[string]bool{}
+	w.Violations = e.locate(w.Violations, o.Pod, v, e.Evaluate(api.LevelVersion{Level: api.LevelBaseline, Version: v}, meta, spec), SeverityHigh, seen)
 	restrictedSev := SeverityMedium
 	if rejectedRestricted {
 		restrictedSev = SeverityHigh
 	}
+	var restricted []Failure
 	for _, f := range e.Evaluate(api.LevelVersion{Level: api.LevelRestricted, Version: v}, meta, spec) {
-		if f.Level == api.LevelBaseline {
-			continue // reported above at baseline
+		if f.Level != api.LevelBaseline { // baseline ones are reported above
+			restricted = append(restricted, f)
 		}
-		add(f, restrictedSev)
 	}
+	w.Violations = e.locate(w.Violations, o.Pod, v, restricted, restrictedSev, seen)
 	return w
+}
+
+// locate appends to dst a violation of severity sev for each field that
+// the failures point at in pod, judged at version v; a field already in
+// seen (reported by an earlier failure) is not repeated.
+func (e *Evaluator) locate(dst []Violation, pod *PodTemplate, v api.Version, failures []Failure, sev Severity, seen map[string]bool) []Violation {
+	for _, f := range failures {
+		for _, loc := range e.Locate(f, v, pod) {
+			if seen[loc.Path] {
+				continue
+			}
+			seen[loc.Path] = true
+			dst = append(dst, Violation{
+				Check: string(f.Check), Level: f.Level, Severity: sev,
+				Reason: f.Reason, Detail: f.Detail, Path: loc.Path, Line: pod.Line(loc.Path), Fix: loc.Fix,
+			})
+		}
+	}
+	return dst
 }

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-	"path"
 	"slices"
 	"sort"
 
@@ -55,15 +54,7 @@ func (e *Evaluator) Plan(in Input, opt PlanOptions) *Plan {
 		if len(opt.Namespaces) > 0 {
 			return slices.Contains(opt.Namespaces, name)
 		}
-		if len(opt.Patterns) == 0 {
-			return true
-		}
-		for _, pat := range opt.Patterns {
-			if ok, _ := path.Match(pat, name); ok {
-				return true
-			}
-		}
-		return false
+		return len(opt.Patterns) == 0 || matchAny(opt.Patterns, name)
 	}
 	get := func(name string) *PlanNamespace {
 		ns, ok := byName[name]
@@ -84,8 +75,7 @@ func (e *Evaluator) Plan(in Input, opt PlanOptions) *Plan {
 		ns := get(o.Name)
 		ns.Known = true
 		if _, ok := o.Labels[api.EnforceLevelLabel]; ok {
-			privileged := api.LevelVersion{Level: api.LevelPrivileged, Version: api.LatestVersion()}
-			pol, _ := api.PolicyToEvaluate(o.Labels, api.Policy{Enforce: privileged, Audit: privileged, Warn: privileged})
+			pol, _ := labelPolicy(o.Labels)
 			ns.Current = pol.Enforce.String()
 		}
 	}
@@ -108,17 +98,7 @@ func (e *Evaluator) Plan(in Input, opt PlanOptions) *Plan {
 		}
 		w := &Workload{Source: o.Source, Kind: o.Kind, Name: o.Name, Namespace: name, Version: opt.Version.String(),
 			Meets: e.Meets(opt.Version, o.Pod.Meta, o.Pod.Spec)}
-		seen := map[string]bool{}
-		for _, f := range failures {
-			for _, loc := range e.Locate(f, opt.Version, o.Pod) {
-				if seen[loc.Path] {
-					continue
-				}
-				seen[loc.Path] = true
-				w.Violations = append(w.Violations, Violation{Check: string(f.Check), Level: f.Level, Severity: SeverityHigh,
-					Reason: f.Reason, Detail: f.Detail, Path: loc.Path, Line: o.Pod.Line(loc.Path), Fix: loc.Fix})
-			}
-		}
+		w.Violations = e.locate(nil, o.Pod, opt.Version, failures, SeverityHigh, map[string]bool{})
 		ns.Rejected = append(ns.Rejected, w)
 	}
 	sort.Slice(p.Namespaces, func(i, j int) bool { return p.Namespaces[i].Name < p.Namespaces[j].Name })
