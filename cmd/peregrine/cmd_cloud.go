@@ -13,10 +13,6 @@ func newCloudCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "cloud",
 		Short: "Analyse cloud provider data (billing)",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return usageError{fmt.Errorf("cloud: name a command (cost)")}
-		},
 	}
 	cmd.AddCommand(newCloudCostCmd())
 	return cmd
