@@ -2,16 +2,23 @@ package docsrc
 
 import (
 	"context"
+	"sync"
 	"sync/atomic"
 )
 
 // Queue carries batches from the goroutines that receive them (HTTP
 // handlers) to the one that evaluates them. It is bounded and never
-// blocks a sender: when it is full, Offer refuses and counts it. Safe for
-// concurrent use.
+// blocks a sender: when it is full, or closed because its Run ended,
+// Offer refuses and counts it. Safe for concurrent use.
 type Queue struct {
 	ch                chan []byte
 	accepted, refused atomic.Uint64
+
+	// mu orders Offer against the end of Run: an Offer holds it for
+	// reading, the close takes it whole, so that no batch gets in after
+	// Run has drained the queue.
+	mu     sync.RWMutex
+	closed bool
 }
 
 // NewQueue returns a queue that holds up to n batches (at least 1).
@@ -19,27 +26,36 @@ func NewQueue(n int) *Queue {
 	return &Queue{ch: make(chan []byte, max(n, 1))}
 }
 
-// Offer queues a batch, or returns false at once when the queue is full.
-// The queue owns the batch from then on.
+// Offer queues a batch, or returns false at once when the queue is full
+// or closed. The queue owns the batch from then on. A batch Offer took is
+// evaluated: Run gives every one queued before it ends.
 func (q *Queue) Offer(batch []byte) bool {
-	select {
-	case q.ch <- batch:
-		q.accepted.Add(1)
-		return true
-	default:
-		q.refused.Add(1)
-		return false
+	q.mu.RLock()
+	defer q.mu.RUnlock()
+	if !q.closed {
+		select {
+		case q.ch <- batch:
+			q.accepted.Add(1)
+			return true
+		default:
+		}
 	}
+	q.refused.Add(1)
+	return false
 }
 
 // Run calls fn for each batch, in order, on the calling goroutine, until
-// ctx is done. The batches queued then (they were acknowledged) are
-// evaluated before it returns, up to the queue's capacity.
+// ctx is done. It then closes the queue (Offer refuses from then on) and
+// gives the batches still queued (they were acknowledged) before it
+// returns. Run is called once.
 func (q *Queue) Run(ctx context.Context, fn func(batch []byte)) {
 	for {
 		select {
 		case <-ctx.Done():
-			for range cap(q.ch) {
+			q.mu.Lock()
+			q.closed = true
+			q.mu.Unlock()
+			for {
 				select {
 				case b := <-q.ch:
 					fn(b)
@@ -47,7 +63,6 @@ func (q *Queue) Run(ctx context.Context, fn func(batch []byte)) {
 					return
 				}
 			}
-			return
 		case b := <-q.ch:
 			fn(b)
 		}

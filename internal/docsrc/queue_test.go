@@ -2,6 +2,8 @@ package docsrc
 
 import (
 	"context"
+	"sync"
+	"sync/atomic"
 	"testing"
 )
 
@@ -28,7 +30,15 @@ func TestQueue(t *testing.T) {
 	if string(got) != "\x00\x01" {
 		t.Errorf("batches %q", got)
 	}
+	// Once Run has ended, the queue is closed: Offer refuses.
+	if q.Offer([]byte("late")) {
+		t.Error("offer after Run ended: accepted")
+	}
+	if q.Refused() != 3 {
+		t.Errorf("refused %d, want 3", q.Refused())
+	}
 	// Batches queued when the context ends are still given.
+	q = NewQueue(2)
 	q.Offer([]byte("a"))
 	q.Offer([]byte("b"))
 	done, stop := context.WithCancel(context.Background())
@@ -40,6 +50,39 @@ func TestQueue(t *testing.T) {
 	}
 	if NewQueue(0).Cap() != 1 {
 		t.Error("a queue of 0 holds nothing")
+	}
+}
+
+// Every batch Offer accepts is given to Run's function, also when senders
+// keep offering while Run ends (a webhook during shutdown): none is
+// acknowledged and then lost.
+func TestQueueAcceptedAreRun(t *testing.T) {
+	for range 20 {
+		q := NewQueue(4)
+		ctx, cancel := context.WithCancel(context.Background())
+		var run atomic.Uint64
+		done := make(chan struct{})
+		go func() {
+			q.Run(ctx, func([]byte) { run.Add(1) })
+			close(done)
+		}()
+		var senders sync.WaitGroup
+		for range 4 {
+			senders.Go(func() {
+				for range 200 {
+					q.Offer([]byte("x"))
+				}
+			})
+		}
+		cancel()
+		senders.Wait()
+		<-done
+		if q.Accepted() != run.Load() {
+			t.Fatalf("accepted %d batches, ran %d", q.Accepted(), run.Load())
+		}
+		if q.Accepted()+q.Refused() != 800 {
+			t.Fatalf("accepted %d + refused %d, want 800", q.Accepted(), q.Refused())
+		}
 	}
 }
 

@@ -40,9 +40,9 @@ type WebhookOptions struct {
 // Webhook is the http.Handler that receives batches of documents, as an
 // API server's audit webhook backend POSTs them: it checks the method
 // (405), the client's credentials (401), the size (413) and that the body
-// is JSON (400), then offers the body to the queue (503 when it is full)
-// and answers 200 without waiting for the evaluation. Every outcome is
-// counted. Safe for concurrent use.
+// is JSON (400), then offers the body to the queue (503 when it is full
+// or closed) and answers 200 without waiting for the evaluation. Every
+// outcome is counted. Safe for concurrent use.
 type Webhook struct {
 	opt       WebhookOptions
 	tokenHash [sha256.Size]byte
@@ -60,7 +60,7 @@ type WebhookStats struct {
 	Unauthorized uint64 // 401: no or wrong token, no verified client certificate
 	TooLarge     uint64 // 413
 	BadBody      uint64 // 400: not JSON, or the body could not be read
-	QueueFull    uint64 // 503: the evaluation is behind
+	QueueFull    uint64 // 503: the evaluation is behind, or has stopped (shutdown)
 }
 
 // NewWebhook returns a Webhook. It fails without a queue, or without any
@@ -135,7 +135,7 @@ func (w *Webhook) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	if !w.opt.Queue.Offer(body) {
 		w.c.queueFull.Add(1)
 		rw.Header().Set("Retry-After", "1")
-		w.refuse(rw, r, http.StatusServiceUnavailable, "queue full: try again later")
+		w.refuse(rw, r, http.StatusServiceUnavailable, "queue full or closed: try again later")
 		return
 	}
 	w.c.accepted.Add(1)
