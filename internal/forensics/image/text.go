@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"text/tabwriter"
+	"unicode"
 )
 
 // WriteText writes r for a person to read: the image, its configuration,
@@ -14,7 +15,14 @@ import (
 // severe first.
 func WriteText(w io.Writer, r *Report) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	p := func(format string, args ...any) { fmt.Fprintf(tw, format, args...) }
+	p := func(format string, args ...any) {
+		for i, a := range args {
+			if s, ok := a.(string); ok {
+				args[i] = printable(s)
+			}
+		}
+		fmt.Fprintf(tw, format, args...)
+	}
 	p("Image\t%s\n", orNone(strings.Join(r.Image.Tags, ", ")))
 	p("  id\t%s\n", r.Image.ID)
 	p("  source\t%s (%s layout)\n", r.Source, r.Layout)
@@ -94,6 +102,24 @@ func WriteText(w io.Writer, r *Report) error {
 		fmt.Fprintf(tw, "  ... %d less severe findings omitted\n", s.Omitted)
 	}
 	return tw.Flush()
+}
+
+// printable escapes the control characters of s (terminal escape
+// sequences, line breaks, tabs) as \xNN: names, paths and commands come
+// from the suspect's image, and the report may be read on a terminal.
+func printable(s string) string {
+	if !strings.ContainsFunc(s, unicode.IsControl) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			fmt.Fprintf(&b, "\\x%02x", r)
+		} else {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 func orNone(s string) string {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"testing/iotest"
+	"unicode"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -290,5 +291,33 @@ func TestHumanBytes(t *testing.T) {
 		if got := HumanBytes(tt.n); got != tt.want {
 			t.Errorf("HumanBytes(%d) = %q, want %q", tt.n, got, tt.want)
 		}
+	}
+}
+
+// TestTextPrintable: names from the image cannot move the terminal's
+// cursor, retitle it or forge report lines.
+func TestTextPrintable(t *testing.T) {
+	evil := "tmp/x\x1b]0;owned\x07\nCRITICAL\tforged\u009b"
+	r := &Report{
+		Image:    ImageInfo{Tags: []string{"evil\x1b[2J:1"}},
+		Config:   Config{User: "root\r", Env: []string{"A=\x1b[31mred"}, Labels: map[string]string{"k\n": "v\x00"}},
+		Layers:   []Layer{{CreatedBy: "/bin/sh -c echo \x1b[1A"}},
+		Findings: []Finding{{Severity: High, Rule: "executable-in-temp", Path: "/" + evil, Reason: "r", Evidence: evil}},
+	}
+	var buf bytes.Buffer
+	if err := WriteText(&buf, r); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	if i := strings.IndexFunc(out, func(r rune) bool { return unicode.IsControl(r) && r != '\n' }); i >= 0 {
+		t.Errorf("control character %q at %d in:\n%s", out[i], i, out)
+	}
+	for _, line := range strings.Split(out, "\n") {
+		if strings.HasPrefix(strings.TrimSpace(line), "CRITICAL") {
+			t.Errorf("forged line %q", line)
+		}
+	}
+	if !strings.Contains(out, `/tmp/x\x1b]0;owned\x07\x0aCRITICAL\x09forged\x9b`) {
+		t.Errorf("path not shown escaped:\n%s", out)
 	}
 }
