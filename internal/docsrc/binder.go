@@ -22,13 +22,12 @@ type Binder struct {
 	def      *Def
 	cur      *Cursor
 	hostname string
-	loc      *time.Location
 }
 
 // NewBinder returns a Binder for def over cur. hostname is the value of
 // evt.hostname ("" for none).
 func NewBinder(def *Def, cur *Cursor, hostname string) *Binder {
-	return &Binder{def: def, cur: cur, hostname: hostname, loc: time.Local}
+	return &Binder{def: def, cur: cur, hostname: hostname}
 }
 
 // Bind implements field.Binder. Every extractor computes its values once
@@ -141,7 +140,8 @@ func (b *Binder) bindEvt(f *field.Field) (field.Extractor, error) {
 	return nil, fmt.Errorf("%s: no value in %s events", f.Name, b.def.Source)
 }
 
-// timeText binds a field giving the document's time as text.
+// timeText binds a field giving the document's time as text, in UTC or
+// in the local time zone.
 func (b *Binder) timeText(layout string, utc bool) field.Extractor {
 	buf := make([]byte, 0, len(layout)+8)
 	return func(dst []field.Value) []field.Value {
@@ -152,7 +152,7 @@ func (b *Binder) timeText(layout string, utc bool) field.Extractor {
 		if utc {
 			t = t.UTC()
 		} else {
-			t = t.In(b.loc)
+			t = t.Local()
 		}
 		buf = t.AppendFormat(buf[:0], layout)
 		return append(dst, field.String(buf))
