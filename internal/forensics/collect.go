@@ -126,7 +126,7 @@ func Collect(ctx context.Context, e *Engine, refs []string, opt Options) (*Resul
 	}
 	b.custody.Record("collect", "case %q by %s with peregrine %s on %s; engine %s API %s; containers %s",
 		opt.Case, opt.Operator, opt.ToolVersion, m.Host.Hostname, e.Host(), e.APIVersion(), strings.Join(refs, " "))
-	m.Engine.ServerVersion = c.engineState(ctx)
+	m.Engine.ServerVersion = c.engineState(ctx, m.Host)
 	if opt.Pause {
 		c.pause(ctx)
 		defer c.unpause(ctx)

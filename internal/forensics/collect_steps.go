@@ -18,10 +18,10 @@ import (
 	"github.com/docker/docker/pkg/stdcopy"
 )
 
-// engineState records the host's identity and the engine's version and
-// info; it returns the engine's version.
-func (c *collector) engineState(ctx context.Context) string {
-	c.step(c.b.WriteJSON("host/host.json", "hostname, "+c.opt.ProcRoot+"/sys/kernel/*, /etc/machine-id", hostIdentity(c.opt.ProcRoot)))
+// engineState records the host's identity (as the manifest has it) and
+// the engine's version and info; it returns the engine's version.
+func (c *collector) engineState(ctx context.Context, host HostIdentity) string {
+	c.step(c.b.WriteJSON("host/host.json", "hostname, "+c.opt.ProcRoot+"/sys/kernel/*, /etc/machine-id", host))
 	v, err := c.e.api.ServerVersion(ctx)
 	if err != nil {
 		c.fail("host/engine-version.json: GET /version: %v", err)
@@ -246,7 +246,8 @@ func (c *collector) logs(ctx context.Context, s *suspect) {
 }
 
 // image records the container's image (docker save) and its history,
-// once per image in the bundle.
+// once per image in the bundle (a save that failed is tried again for the
+// next container of the image).
 func (c *collector) image(ctx context.Context, s *suspect) {
 	imageID, dir := s.entry.Image, s.entry.Dir
 	if p, ok := c.images[imageID]; ok {
@@ -269,8 +270,10 @@ func (c *collector) image(ctx context.Context, s *suspect) {
 		return c.copyWithProgress(w, rc, "save "+shortID(strings.TrimPrefix(imageID, "sha256:")))
 	})
 	c.step(a, err)
-	c.images[imageID] = a.Path
 	s.entry.ImageDump = a.Path
+	if err == nil {
+		c.images[imageID] = a.Path
+	}
 }
 
 // copyWithProgress copies src to dst in large blocks, showing progress
