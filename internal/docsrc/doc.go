@@ -1,6 +1,7 @@
 // Package docsrc evaluates rules over event sources whose events are JSON
 // documents, one document per event: Kubernetes audit events (k8s_audit),
-// and later AWS CloudTrail records and GuardDuty findings. It is the one
+// AWS CloudTrail records (aws_cloudtrail), GuardDuty findings
+// (aws_guardduty) and the compute sampler's events (compute). It is the one
 // mechanism those sources share; each of them only says, in a [Def], how
 // its own fields read a document and how a batch (a request body, a line
 // of a log file) splits into documents.
@@ -15,10 +16,11 @@
 //     document against them, raising alerts of the same shape as system
 //     call alerts.
 //   - [Queue] hands batches from HTTP handlers to the one goroutine that
-//     evaluates, bounded: a full queue refuses, it never blocks.
+//     evaluates, bounded: a full or closed queue refuses, it never blocks.
 //   - [Webhook] is an http.Handler that receives batches (bearer token,
 //     size limit, JSON check) and offers them to a Queue.
-//   - [ReadLines] reads a log file of JSON lines, batch by batch.
+//   - [ReadLines] reads a log file of JSON lines, batch by batch;
+//     [Evaluator.ReadFile] evaluates one.
 //
 // The sources share small pieces from here too: [Text] and [Bytes] (the
 // document as gjson reads it and back, without copies), [Elements] (the
