@@ -10,7 +10,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
+	"path"
 	"sort"
 	"time"
 )
@@ -25,6 +25,7 @@ var ErrNotEmpty = errors.New("output directory exists and is not empty")
 // permissions. A Bundle is not safe for concurrent use.
 type Bundle struct {
 	dir       string
+	root      *os.Root // dir: every file is made through it, so none lands outside
 	custody   *CustodyLog
 	artifacts []Artifact
 	sealed    bool
@@ -44,11 +45,16 @@ func CreateBundle(dir, operator string) (*Bundle, error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("bundle %s: %w", dir, err)
 	}
-	c, err := createCustody(filepath.Join(dir, CustodyFile), operator)
+	root, err := os.OpenRoot(dir)
 	if err != nil {
 		return nil, fmt.Errorf("bundle %s: %w", dir, err)
 	}
-	return &Bundle{dir: dir, custody: c}, nil
+	f, err := root.OpenFile(CustodyFile, custodyFlags, 0o640)
+	if err != nil {
+		root.Close()
+		return nil, fmt.Errorf("bundle %s: custody log: %w", dir, err)
+	}
+	return &Bundle{dir: dir, root: root, custody: newCustody(f, operator)}, nil
 }
 
 // Dir returns the bundle's directory.
@@ -83,11 +89,10 @@ func (b *Bundle) Create(rel, source string) (*ArtifactWriter, error) {
 	if !fs.ValidPath(rel) || rel == "." || isMetaFile(rel) {
 		return nil, fmt.Errorf("artifact %q: not a plain relative path inside the bundle", rel)
 	}
-	full := filepath.Join(b.dir, filepath.FromSlash(rel))
-	if err := os.MkdirAll(filepath.Dir(full), 0o750); err != nil {
+	if err := b.root.MkdirAll(path.Dir(rel), 0o750); err != nil {
 		return nil, fmt.Errorf("artifact %s: %w", rel, err)
 	}
-	f, err := os.OpenFile(full, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o640)
+	f, err := b.root.OpenFile(rel, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o640)
 	if err != nil {
 		return nil, fmt.Errorf("artifact %s: %w", rel, err)
 	}
@@ -170,13 +175,13 @@ func (b *Bundle) Seal(m *Manifest) error {
 	})
 	errs = append(errs, err)
 	b.custody.Record("seal", "%s sha256 %s; %s sha256 %s; %d artifacts", ManifestFile, manifestSum, SumsFile, sumsSum, len(b.artifacts))
-	errs = append(errs, b.custody.Close(), readOnly(b.dir))
+	errs = append(errs, b.custody.Close(), readOnly(b.root), b.root.Close())
 	return errors.Join(errs...)
 }
 
 // writeMeta writes one of the bundle's own files and returns its SHA-256.
 func (b *Bundle) writeMeta(name string, fill func(io.Writer) error) (string, error) {
-	f, err := os.OpenFile(filepath.Join(b.dir, name), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o640)
+	f, err := b.root.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o640)
 	if err != nil {
 		return "", fmt.Errorf("bundle %s: %w", name, err)
 	}
@@ -213,11 +218,12 @@ func isMetaFile(rel string) bool {
 	return rel == ManifestFile || rel == SumsFile || rel == CustodyFile
 }
 
-// readOnly makes every file under dir 0444 and every directory 0555,
+// readOnly makes every file under root 0444 and every directory 0555,
 // deepest first so that a directory is closed after its contents.
-func readOnly(dir string) error {
+// Symbolic links are left alone, and nothing outside root is touched.
+func readOnly(root *os.Root) error {
 	var dirs []string
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+	err := fs.WalkDir(root.FS(), ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -225,12 +231,12 @@ func readOnly(dir string) error {
 		case d.IsDir():
 			dirs = append(dirs, p)
 		case d.Type().IsRegular():
-			return os.Chmod(p, 0o444)
+			return root.Chmod(p, 0o444)
 		}
 		return nil
 	})
 	for i := len(dirs) - 1; i >= 0 && err == nil; i-- {
-		err = os.Chmod(dirs[i], 0o555)
+		err = root.Chmod(dirs[i], 0o555)
 	}
 	if err != nil {
 		return fmt.Errorf("make bundle read-only: %w", err)

@@ -250,3 +250,37 @@ func mustDo(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+// TestBundleStaysInside: a symbolic link planted in the bundle while it
+// is written (by whoever else can write there) does not lead artifacts,
+// the seal or the read-only pass out of the bundle.
+func TestBundleStaysInside(t *testing.T) {
+	top := t.TempDir()
+	dir, outside := filepath.Join(top, "case"), filepath.Join(top, "outside")
+	mustDo(t, os.Mkdir(outside, 0o755))
+	mustDo(t, os.WriteFile(filepath.Join(outside, "victim"), []byte("x"), 0o600))
+	b, err := CreateBundle(dir, "tester")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustDo(t, os.Symlink(outside, filepath.Join(dir, "containers")))
+	mustDo(t, os.Symlink(filepath.Join(outside, "victim"), filepath.Join(dir, "link")))
+	for _, rel := range []string{"containers/x/top.json", "containers/new"} {
+		if _, err := b.Write(rel, "test", func(w io.Writer) error { _, err := io.WriteString(w, "data"); return err }); err == nil {
+			t.Errorf("%s written through a link out of the bundle", rel)
+		}
+	}
+	if err := b.Seal(&Manifest{Case: "C-1"}); err != nil {
+		t.Fatal(err)
+	}
+	ents, err := os.ReadDir(outside)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ents) != 1 {
+		t.Errorf("outside the bundle: %d entries, want only victim", len(ents))
+	}
+	if fi, err := os.Stat(filepath.Join(outside, "victim")); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("victim outside the bundle: %v %v", fi.Mode(), err)
+	}
+}

@@ -35,13 +35,21 @@ type CustodyLog struct {
 	err      error // first write error, reported by Close
 }
 
+// custodyFlags open a custody log that must not exist, for appending.
+const custodyFlags = os.O_WRONLY | os.O_APPEND | os.O_CREATE | os.O_EXCL
+
 // createCustody creates the log at path, which must not exist.
 func createCustody(path, operator string) (*CustodyLog, error) {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE|os.O_EXCL, 0o640)
+	f, err := os.OpenFile(path, custodyFlags, 0o640)
 	if err != nil {
 		return nil, fmt.Errorf("custody log: %w", err)
 	}
-	return &CustodyLog{f: f, operator: fieldSafe(operator), prev: genesis}, nil
+	return newCustody(f, operator), nil
+}
+
+// newCustody starts a log in f, opened with custodyFlags.
+func newCustody(f *os.File, operator string) *CustodyLog {
+	return &CustodyLog{f: f, operator: fieldSafe(operator), prev: genesis}
 }
 
 // Record appends one event with its detail (formatted as by fmt.Sprintf).
