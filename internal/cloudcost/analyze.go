@@ -113,10 +113,16 @@ func (l *Ledger) judge(out []Finding, s *series, daily map[Day]float64, opt Opti
 			Compute:      isCompute(k.Service, k.UsageType),
 			GPU:          k.UsageType != "" && isGPU(k.UsageType),
 		}
-		top := l.contributors(k, d)
+		newGPU := f.GPU && d == firstSpend
+		newRegion := k.Dim == DimRegion && b.zero && actual >= opt.MinIncrease
+		spike := f.Increase >= opt.MinIncrease && f.Score >= opt.Threshold
+		if !newGPU && !newRegion && !spike {
+			continue
+		}
+		top := l.contributors(k, d) // only for a finding: it scans every series
 		f.ResourceIDs = top.resources
 		switch {
-		case f.GPU && d == firstSpend:
+		case newGPU:
 			f.Kind = KindNewGPUUsage
 			f.Severity = SeverityHigh
 			if actual >= 20*opt.MinIncrease {
@@ -124,7 +130,7 @@ func (l *Ledger) judge(out []Finding, s *series, daily map[Day]float64, opt Opti
 			}
 			f.Explanation = fmt.Sprintf("GPU or accelerator usage seen for the first time: %s, %.2f on its first day, none in the %d days before",
 				describe(k), actual, b.days)
-		case k.Dim == DimRegion && b.zero && actual >= opt.MinIncrease:
+		case newRegion:
 			f.Kind = KindNewRegion
 			f.Compute = top.compute
 			f.Severity = SeverityMedium
@@ -133,15 +139,13 @@ func (l *Ledger) judge(out []Finding, s *series, daily map[Day]float64, opt Opti
 			}
 			f.Explanation = fmt.Sprintf("spend of %.2f in region %s, which had none in the %d days before; mostly %s",
 				actual, k.Region, b.days, strings.Join(top.usage, ", "))
-		case f.Increase >= opt.MinIncrease && f.Score >= opt.Threshold:
+		default: // spike
 			f.Kind = KindSpike
 			if k.Dim != DimUsage {
 				f.Compute = f.Compute || top.compute
 			}
 			f.Severity = spikeSeverity(b.median, actual, f.Compute, opt)
 			f.Explanation = spikeExplanation(k, b, actual, top, f.Compute)
-		default:
-			continue
 		}
 		ongoing := lastFlagged == d-1 && actual < 1.5*reported
 		lastFlagged = d
