@@ -12,6 +12,7 @@ import (
 	"peregrine/internal/psa"
 )
 
+// newK8sCmd is `peregrine k8s`, the parent of audit and label-plan.
 func newK8sCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "k8s",
@@ -31,6 +32,7 @@ type k8sAuditFlags struct {
 	failOn           string
 }
 
+// newK8sAuditCmd is `peregrine k8s audit PATH...|-`.
 func newK8sAuditCmd() *cobra.Command {
 	var f k8sAuditFlags
 	cmd := &cobra.Command{
@@ -121,6 +123,8 @@ func (f k8sAuditFlags) auditOptions() (psa.Options, psa.Severity, error) {
 	return opt, failOn, nil
 }
 
+// runK8sAudit audits the manifests at paths and writes the report in the
+// format of f; its error carries the exit status (see auditOutcome).
 func runK8sAudit(stdin io.Reader, w io.Writer, paths []string, f k8sAuditFlags) error {
 	opt, failOn, err := f.auditOptions()
 	if err != nil {

@@ -20,6 +20,7 @@ type k8sPlanFlags struct {
 	defaultNamespace string
 }
 
+// newK8sLabelPlanCmd is `peregrine k8s label-plan`.
 func newK8sLabelPlanCmd() *cobra.Command {
 	var f k8sPlanFlags
 	cmd := &cobra.Command{
@@ -81,6 +82,8 @@ func (f k8sPlanFlags) planOptions() (psa.PlanOptions, error) {
 	return opt, nil
 }
 
+// runK8sLabelPlan writes the label plan of the manifests at paths and
+// lists on errw the documents that could not be read.
 func runK8sLabelPlan(stdin io.Reader, w, errw io.Writer, paths []string, f k8sPlanFlags) error {
 	opt, err := f.planOptions()
 	if err != nil {

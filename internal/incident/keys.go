@@ -37,6 +37,7 @@ type Key struct {
 	Value string `json:"value"`
 }
 
+// String gives the key as "kind value", e.g. "instance i-0a1b2c3d4e5f60718".
 func (k Key) String() string { return string(k.Kind) + " " + k.Value }
 
 // fieldKey maps an output field to the kind of key its value holds: the

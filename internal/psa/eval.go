@@ -104,6 +104,8 @@ func (e *Evaluator) checkAllows(id policy.CheckID, v api.Version, meta *metav1.O
 	return true
 }
 
+// failures turns the library's results into the checks that forbid, each
+// with the check ID its wrapper wrote in front of the reason.
 func (e *Evaluator) failures(results []policy.CheckResult) []Failure {
 	var out []Failure
 	for _, r := range results {
