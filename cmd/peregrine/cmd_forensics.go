@@ -136,7 +136,7 @@ func printCollect(w io.Writer, format string, res *forensics.Result, took time.D
 	if len(s.Failures) > 0 {
 		fmt.Fprintf(&b, "%d failure(s), recorded in manifest.json and custody.log:\n", len(s.Failures))
 		for _, f := range s.Failures {
-			fmt.Fprintf(&b, "  %s\n", f)
+			fmt.Fprintf(&b, "  %s\n", image.Printable(f))
 		}
 	}
 	fmt.Fprintf(&b, "verify: peregrine forensics verify %s   (or: cd %s && sha256sum -c %s)\n", s.Bundle, s.Bundle, forensics.SumsFile)

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"peregrine/internal/forensics"
+	"peregrine/internal/forensics/image"
 )
 
 func newForensicsAuditCmd() *cobra.Command {
@@ -80,7 +81,8 @@ Exits 1 when a container has a finding at or above --fail-on (default high;
 	return cmd
 }
 
-// printAudit writes audit reports.
+// printAudit writes audit reports; what the container's configuration
+// names (paths, variables, image) is shown with control characters escaped.
 func printAudit(w io.Writer, format string, reports []forensics.AuditReport) error {
 	if format == "json" {
 		return json.NewEncoder(w).Encode(reports)
@@ -90,9 +92,9 @@ func printAudit(w io.Writer, format string, reports []forensics.AuditReport) err
 		if i > 0 {
 			b.WriteString("\n")
 		}
-		fmt.Fprintf(&b, "container %s (%.12s, image %s): highest %s, %d finding(s)\n", r.Name, r.ID, r.Image, r.Highest, len(r.Findings))
+		fmt.Fprintf(&b, "container %s (%.12s, image %s): highest %s, %d finding(s)\n", r.Name, r.ID, image.Printable(r.Image), r.Highest, len(r.Findings))
 		for _, f := range r.Findings {
-			fmt.Fprintf(&b, "  %-8s  %-18s  %s\n", f.Severity, f.Check, f.Message)
+			fmt.Fprintf(&b, "  %-8s  %-18s  %s\n", f.Severity, f.Check, image.Printable(f.Message))
 		}
 	}
 	_, err := io.WriteString(w, b.String())

@@ -154,3 +154,25 @@ func TestForensicsAudit(t *testing.T) {
 		t.Errorf("unknown container: exit %d: %s", code, stderr)
 	}
 }
+
+// TestForensicsTextPrintable: names that come from a bundle or a
+// container (a file added to the bundle, a mount path) reach the terminal
+// with their control characters escaped.
+func TestForensicsTextPrintable(t *testing.T) {
+	evil := "x\x1b]0;owned\x07\nOK: forged"
+	var out strings.Builder
+	if err := printVerify(&out, "text", &forensics.VerifyReport{Dir: "b", Case: "c\x1b[2J", Extra: []string{evil}}); err != nil {
+		t.Fatal(err)
+	}
+	reports := []forensics.AuditReport{{Name: "n", Image: "img\x1b[1A", Findings: []forensics.Finding{{Severity: forensics.High, Check: "c", Message: "mounted at " + evil}}}}
+	if err := printAudit(&out, "text", reports); err != nil {
+		t.Fatal(err)
+	}
+	s := out.String()
+	if strings.ContainsAny(s, "\x1b\x07") || strings.Contains(s, "\nOK: forged") {
+		t.Errorf("control characters reach the terminal:\n%q", s)
+	}
+	if !strings.Contains(s, `EXTRA    x\x1b]0;owned\x07\x0aOK: forged`) {
+		t.Errorf("extra file not shown escaped:\n%s", s)
+	}
+}

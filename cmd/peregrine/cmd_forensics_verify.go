@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"peregrine/internal/forensics"
+	"peregrine/internal/forensics/image"
 )
 
 func newForensicsVerifyCmd() *cobra.Command {
@@ -44,7 +45,8 @@ sealed. Exits 1 unless the bundle is exactly as collected.`,
 	return cmd
 }
 
-// printVerify writes a verification report.
+// printVerify writes a verification report; names from the bundle are
+// shown with their control characters escaped.
 func printVerify(w io.Writer, format string, r *forensics.VerifyReport) error {
 	if format == "json" {
 		return json.NewEncoder(w).Encode(struct {
@@ -53,18 +55,18 @@ func printVerify(w io.Writer, format string, r *forensics.VerifyReport) error {
 		}{r, r.OK()})
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "bundle %s (case %s): %d artifacts re-hashed\n", r.Dir, r.Case, r.Checked)
+	fmt.Fprintf(&b, "bundle %s (case %s): %d artifacts re-hashed\n", image.Printable(r.Dir), image.Printable(r.Case), r.Checked)
 	for _, c := range r.Changed {
-		fmt.Fprintf(&b, "CHANGED  %s: sha256 %s (manifest %s), %d bytes (manifest %d)\n", c.Path, c.GotSHA256, c.WantSHA256, c.GotSize, c.WantSize)
+		fmt.Fprintf(&b, "CHANGED  %s: sha256 %s (manifest %s), %d bytes (manifest %d)\n", image.Printable(c.Path), c.GotSHA256, image.Printable(c.WantSHA256), c.GotSize, c.WantSize)
 	}
 	for _, p := range r.Missing {
-		fmt.Fprintf(&b, "MISSING  %s\n", p)
+		fmt.Fprintf(&b, "MISSING  %s\n", image.Printable(p))
 	}
 	for _, p := range r.Extra {
-		fmt.Fprintf(&b, "EXTRA    %s\n", p)
+		fmt.Fprintf(&b, "EXTRA    %s\n", image.Printable(p))
 	}
 	for _, p := range r.Problems {
-		fmt.Fprintf(&b, "PROBLEM  %s\n", p)
+		fmt.Fprintf(&b, "PROBLEM  %s\n", image.Printable(p))
 	}
 	if r.OK() {
 		b.WriteString("OK: every artifact matches the manifest, SHA256SUMS and the sealed custody log\n")

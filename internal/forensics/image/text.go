@@ -18,7 +18,7 @@ func WriteText(w io.Writer, r *Report) error {
 	p := func(format string, args ...any) {
 		for i, a := range args {
 			if s, ok := a.(string); ok {
-				args[i] = printable(s)
+				args[i] = Printable(s)
 			}
 		}
 		fmt.Fprintf(tw, format, args...)
@@ -104,10 +104,10 @@ func WriteText(w io.Writer, r *Report) error {
 	return tw.Flush()
 }
 
-// printable escapes the control characters of s (terminal escape
-// sequences, line breaks, tabs) as \xNN: names, paths and commands come
-// from the suspect's image, and the report may be read on a terminal.
-func printable(s string) string {
+// Printable escapes the control characters of s (terminal escape
+// sequences, line breaks, tabs) as \xNN, for text that comes from a
+// suspect (names, paths, commands) and may be read on a terminal.
+func Printable(s string) string {
 	if !strings.ContainsFunc(s, unicode.IsControl) {
 		return s
 	}
