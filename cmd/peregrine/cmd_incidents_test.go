@@ -118,7 +118,7 @@ func TestIncidents(t *testing.T) {
 		{name: "good input only, exit 0", args: []string{"-o", "json", good}, incidents: 2},
 		{name: "all groups", args: []string{"-o", "json", "--all", good}, incidents: 3},
 		{name: "stdin", args: []string{"-", incidentData("cost.json")}, stdin: string(lines[:strings.Index(string(lines), "\n")+1]),
-			stdout: []string{"1 cryptomining incidents from 4 signals", "stdin:1"}, incidents: -1},
+			stdout: []string{"1 cryptomining incident from 4 signals", "stdin:1"}, incidents: -1},
 		{name: "short window splits nothing here", args: []string{"-o", "json", "--window", "10m", good}, incidents: 2},
 		{name: "html", args: []string{"-o", "html", good}, stdout: []string{"<!DOCTYPE html>", "<svg", "</html>"}, incidents: -1},
 		{name: "bad output", args: []string{"-o", "xml", good}, code: exitUsage, stderr: []string{"xml"}, incidents: -1},

@@ -25,7 +25,8 @@ func (r *Report) WriteText(w io.Writer) error {
 			mining++
 		}
 	}
-	fmt.Fprintf(&b, "%d cryptomining incidents from %d signals (window %s); %d signals in none\n", mining, r.Signals, r.Window, r.Unrelated)
+	fmt.Fprintf(&b, "%s from %s (window %s); %s in none\n",
+		plural(mining, "cryptomining incident"), plural(r.Signals, "signal"), r.Window, plural(r.Unrelated, "signal"))
 	for _, inc := range r.Incidents {
 		b.WriteString("\n")
 		kind := "cryptomining incident"
