@@ -77,7 +77,7 @@ func copyFile(w io.Writer, p string) error {
 		return err
 	}
 	defer f.Close()
-	if _, err := io.CopyBuffer(w, f, make([]byte, 256<<10)); err != nil {
+	if _, err := io.Copy(w, f); err != nil {
 		return fmt.Errorf("read %s: %w", p, err)
 	}
 	return nil

@@ -131,7 +131,7 @@ func hashFile(p string) (string, int64, error) {
 	}
 	defer f.Close()
 	h := sha256.New()
-	n, err := io.CopyBuffer(h, f, make([]byte, 1<<20))
+	n, err := io.Copy(h, f)
 	if err != nil {
 		return "", 0, fmt.Errorf("read %s: %w", p, err)
 	}
