@@ -22,6 +22,14 @@ func newK8sCmd() *cobra.Command {
 	return cmd
 }
 
+// needManifests checks that the k8s commands are given manifests to read.
+func needManifests(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return usageError{fmt.Errorf("%s: give at least one manifest file, directory or -", cmd.CommandPath())}
+	}
+	return nil
+}
+
 // k8sAuditFlags are the flags of peregrine k8s audit.
 type k8sAuditFlags struct {
 	output           string
@@ -67,12 +75,7 @@ Exits 1 when such errors happened or when there are findings at or above
   helm template ./chart | peregrine k8s audit -
   kubectl get ns,deploy,ds,sts,cronjob -A -o yaml | peregrine k8s audit - --require restricted --namespace-selector env=production
   peregrine k8s audit -o sarif --fail-on medium manifests/ > psa.sarif`,
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 0 {
-				return usageError{fmt.Errorf("%s: give at least one manifest file, directory or -", cmd.CommandPath())}
-			}
-			return nil
-		},
+		Args: needManifests,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runK8sAudit(cmd.InOrStdin(), cmd.OutOrStdout(), args, f)
 		},

@@ -38,12 +38,7 @@ manifests (Namespace objects and namespaces of workloads) matching
 read (they are listed on standard error; the others are still used).`,
 		Example: `  peregrine k8s label-plan --level restricted --namespace-pattern 'prod-*' manifests/
   kubectl get ns,deploy,ds,sts -A -o yaml | peregrine k8s label-plan --level baseline --version v1.30 -o yaml -`,
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 0 {
-				return usageError{fmt.Errorf("%s: give at least one manifest file, directory or -", cmd.CommandPath())}
-			}
-			return nil
-		},
+		Args: needManifests,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runK8sLabelPlan(cmd.InOrStdin(), cmd.OutOrStdout(), cmd.ErrOrStderr(), args, f)
 		},
