@@ -145,7 +145,7 @@ func AuditContainers(ctx context.Context, e *Engine, refs []string) ([]AuditRepo
 	h := HostSecurityFromInfo(info.SecurityOptions)
 	out := make([]AuditReport, 0, len(refs))
 	for _, ref := range refs {
-		c, _, err := e.Inspect(ctx, ref)
+		c, err := e.Inspect(ctx, ref)
 		if err != nil {
 			return nil, fmt.Errorf("audit: %w", err)
 		}

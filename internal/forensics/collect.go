@@ -169,7 +169,7 @@ func Collect(ctx context.Context, e *Engine, refs []string, opt Options) (*Resul
 func (c *collector) resolve(ctx context.Context, refs []string) error {
 	seen := map[string]bool{}
 	for _, ref := range refs {
-		info, _, err := c.e.Inspect(ctx, ref)
+		info, err := c.e.Inspect(ctx, ref)
 		if err != nil {
 			return fmt.Errorf("collect: %w", err)
 		}

@@ -53,15 +53,14 @@ func (e *Engine) APIVersion() string { return e.api.ClientVersion() }
 func (e *Engine) Close() error { return e.api.Close() }
 
 // Inspect returns what the engine says of container ref (id, short id or
-// name) and the response's raw bytes. An unknown container gives an error
-// wrapping [ErrNoContainer].
-func (e *Engine) Inspect(ctx context.Context, ref string) (container.InspectResponse, []byte, error) {
-	c, raw, err := e.api.ContainerInspectWithRaw(ctx, ref, false)
+// name). An unknown container gives an error wrapping [ErrNoContainer].
+func (e *Engine) Inspect(ctx context.Context, ref string) (container.InspectResponse, error) {
+	c, err := e.api.ContainerInspect(ctx, ref)
 	if err != nil {
 		if cerrdefs.IsNotFound(err) {
-			return c, nil, fmt.Errorf("container %s: %w", ref, ErrNoContainer)
+			return c, fmt.Errorf("container %s: %w", ref, ErrNoContainer)
 		}
-		return c, nil, fmt.Errorf("inspect container %s: %w", ref, err)
+		return c, fmt.Errorf("inspect container %s: %w", ref, err)
 	}
-	return c, raw, nil
+	return c, nil
 }
