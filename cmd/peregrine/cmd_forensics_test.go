@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -174,5 +175,46 @@ func TestForensicsTextPrintable(t *testing.T) {
 	}
 	if !strings.Contains(s, `EXTRA    x\x1b]0;owned\x07\x0aOK: forged`) {
 		t.Errorf("extra file not shown escaped:\n%s", s)
+	}
+}
+
+// TestIsTerminal: progress goes to a terminal only, not to a pipe, a
+// file or /dev/null.
+func TestIsTerminal(t *testing.T) {
+	pty, err := os.OpenFile("/dev/ptmx", os.O_RDWR, 0)
+	if err != nil {
+		testenv.Missing(t, "a pseudo-terminal: %v", err)
+	}
+	defer pty.Close()
+	null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer null.Close()
+	file, err := os.Create(filepath.Join(t.TempDir(), "f"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer file.Close()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	defer w.Close()
+	for _, tt := range []struct {
+		name string
+		w    io.Writer
+		want bool
+	}{
+		{"pseudo-terminal", pty, true},
+		{"/dev/null", null, false},
+		{"file", file, false},
+		{"pipe", w, false},
+		{"buffer", &strings.Builder{}, false},
+	} {
+		if got := isTerminal(tt.w); got != tt.want {
+			t.Errorf("%s: isTerminal %v, want %v", tt.name, got, tt.want)
+		}
 	}
 }
