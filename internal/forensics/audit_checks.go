@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/docker/docker/api/types/container"
+
+	"peregrine/internal/forensics/image"
 )
 
 // auditCheck is one rule of the audit: it reads the inspected container
@@ -204,16 +206,11 @@ func checkDevices(c *container.InspectResponse, _ HostSecurity) []Finding {
 	return out
 }
 
-// secretName matches environment variable names (upper case) that
-// usually hold credentials: a credential word as a whole part of the name
-// (AWS_SECRET_ACCESS_KEY, GITHUB_TOKEN, DB_PASSWORD), or at its end
-// (PGPASSWORD); TOKENIZER_PARALLELISM is no credential.
-var secretName = regexp.MustCompile(`(^|_)(SECRET|PASSWORD|PASSWD|PASSPHRASE|TOKEN|APIKEY|API_KEY|ACCESS_KEY|PRIVATE_KEY|CREDENTIALS?|AUTH_KEY|CLIENT_KEY)(_|$)|(PASSWORD|PASSWD|SECRET|TOKEN|APIKEY)$`)
-
 // checkSecretEnv: credentials in the environment, readable by anyone who
 // can inspect the container or read /proc/<pid>/environ. Only the names
-// are reported, never the values; names ending in _FILE point at a file
-// (the Docker secrets convention) and are fine.
+// are reported, never the values; names are judged as the image analysis
+// judges them ([image.SecretName]: names ending in _FILE, _PATH or _DIR
+// say where a secret is and are fine).
 func checkSecretEnv(c *container.InspectResponse, _ HostSecurity) []Finding {
 	if c.Config == nil {
 		return nil
@@ -221,7 +218,7 @@ func checkSecretEnv(c *container.InspectResponse, _ HostSecurity) []Finding {
 	var names []string
 	for _, kv := range c.Config.Env {
 		name, value, _ := strings.Cut(kv, "=")
-		if value == "" || strings.HasSuffix(strings.ToUpper(name), "_FILE") || !secretName.MatchString(strings.ToUpper(name)) {
+		if value == "" || !image.SecretName(name) {
 			continue
 		}
 		names = append(names, name)

@@ -25,13 +25,21 @@ var secretRules = []secretRule{
 	{"password, token or secret assignment", High, regexp.MustCompile(`(?i)\b[A-Z0-9_.-]*(?:PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIALS?)\s*[=:]\s*("[^"$]+"|'[^'$]+'|[^\s"'$;&|]+)`)},
 }
 
-// secretName matches environment variable names that hold secrets.
-// A name ending in _FILE, _PATH or _DIR names where a secret is, not the
-// secret.
-var secretName = regexp.MustCompile(`(?i)(?:^|_)(?:PASSWORD|PASSWD|PASS|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIALS?)(?:_|$)`)
+// secretName matches variable names that hold credentials: a credential
+// word as a whole part of the name (AWS_SECRET_ACCESS_KEY, GITHUB_TOKEN,
+// DB_PASS) or at its end (PGPASSWORD); TOKENIZERS_PARALLELISM is none.
+var secretName = regexp.MustCompile(`(?i)(?:^|_)(?:PASSWORD|PASSWD|PASSPHRASE|PASS|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|AUTH_?KEY|CLIENT_?KEY|CREDENTIALS?)(?:_|$)|^[A-Za-z0-9_]*(?:PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY)$`)
 
-// secretPlace matches names that say where a secret is kept.
+// secretPlace matches names that say where a secret is kept (the Docker
+// secrets convention *_FILE, and *_PATH, *_DIR), not the secret.
 var secretPlace = regexp.MustCompile(`(?i)_(?:FILE|PATH|DIR)$`)
+
+// SecretName reports whether an environment variable (or label) name
+// looks like it holds a credential. Image analysis and the container
+// audit share it.
+func SecretName(name string) bool {
+	return secretName.MatchString(name) && !secretPlace.MatchString(name)
+}
 
 // secretHit is one secret found in a text.
 type secretHit struct {
@@ -103,7 +111,7 @@ func envSecrets(kv string) (string, []secretHit) {
 	if len(hits) > 0 {
 		return red, hits
 	}
-	if value != "" && secretName.MatchString(name) && !secretPlace.MatchString(name) {
+	if value != "" && SecretName(name) {
 		return name + "=" + redact(value), []secretHit{{rule: "secret-looking variable " + name, severity: High, redacted: redact(value)}}
 	}
 	return kv, nil

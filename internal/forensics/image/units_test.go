@@ -321,3 +321,21 @@ func TestTextPrintable(t *testing.T) {
 		t.Errorf("path not shown escaped:\n%s", out)
 	}
 }
+
+// TestSecretName: the names the image analysis and the container audit
+// both take for credentials.
+func TestSecretName(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		want bool
+	}{
+		{"AWS_SECRET_ACCESS_KEY", true}, {"GITHUB_TOKEN", true}, {"PGPASSWORD", true}, {"DB_PASS", true},
+		{"REDIS_AUTH_KEY", true}, {"stripe_api_key", true}, {"GOOGLE_APPLICATION_CREDENTIALS", true},
+		{"TOKENIZERS_PARALLELISM", false}, {"SECRETARY_NAME", false}, {"BYPASS", false}, {"PATH", false},
+		{"DB_PASSWORD_FILE", false}, {"API_TOKEN_PATH", false}, {"SECRETS_DIR", false}, {"echo SECRET", false},
+	} {
+		if got := SecretName(tt.name); got != tt.want {
+			t.Errorf("SecretName(%q) = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
