@@ -158,3 +158,54 @@ func TestIncidents(t *testing.T) {
 		})
 	}
 }
+
+// TestIncidentsQuotaAloneIsNotMining: a raise of a quota that limits no
+// compute (an Elastic IP quota, from the cloudtrail corpus) is an alert of
+// its own, and no cryptomining incident by itself; a raise of the on-demand
+// vCPU quota is.
+func TestIncidentsQuotaAloneIsNotMining(t *testing.T) {
+	records, err := os.ReadFile(filepath.Join("..", "..", "internal", "cloudtrail", "testdata", "records.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	quota := func(code string) string {
+		for _, l := range strings.Split(string(records), "\n") {
+			if strings.Contains(l, `"eventName":"RequestServiceQuotaIncrease"`) && strings.Contains(l, `"quotaCode":"`+code+`"`) {
+				return l
+			}
+		}
+		t.Fatalf("no quota increase of %s in the cloudtrail corpus", code)
+		return ""
+	}
+	for _, tc := range []struct {
+		code, rule string
+		mining     int
+	}{
+		{"L-0263D0A3", "AWS service quota increase requested", 0},
+		{"L-1216C47A", "AWS compute quota increase requested", 1},
+	} {
+		p := filepath.Join(t.TempDir(), "record.json")
+		if err := os.WriteFile(p, []byte(quota(tc.code)+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		alerts, stderr, code := peregrine(t, "replay", "--source", "aws_cloudtrail", "-r", p, "-o", "json")
+		if code != 0 || !strings.Contains(alerts, `"rule":"`+tc.rule+`"`) {
+			t.Fatalf("%s: replay: exit %d, want one alert of %q:\n%s\n%s", tc.code, code, tc.rule, alerts, stderr)
+		}
+		a := filepath.Join(t.TempDir(), "alerts.jsonl")
+		if err := os.WriteFile(a, []byte(alerts), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out, stderr, code := peregrine(t, "incidents", "-o", "json", a)
+		if code != 0 {
+			t.Fatalf("%s: incidents: exit %d: %s", tc.code, code, stderr)
+		}
+		var rep incidentsReport
+		if err := json.Unmarshal([]byte(out), &rep); err != nil {
+			t.Fatal(err)
+		}
+		if rep.Signals != 1 || len(rep.Incidents) != tc.mining {
+			t.Errorf("%s: %d signals, %d cryptomining incidents, want 1 and %d:\n%s", tc.code, rep.Signals, len(rep.Incidents), tc.mining, out)
+		}
+	}
+}
