@@ -94,8 +94,8 @@ type collector struct {
 // unwritable bundle are errors before anything is collected. Artifacts
 // that fail are recorded and the collection goes on; the result then
 // comes with an error wrapping [ErrIncomplete]. With opt.Pause, the
-// containers paused by the collector are unpaused before Collect returns,
-// whatever happened.
+// containers paused by the collector are unpaused before the bundle is
+// sealed, and on a panic as well.
 func Collect(ctx context.Context, e *Engine, refs []string, opt Options) (*Result, error) {
 	if strings.TrimSpace(opt.Case) == "" {
 		return nil, errors.New("collect: a case id is required")
@@ -127,28 +127,7 @@ func Collect(ctx context.Context, e *Engine, refs []string, opt Options) (*Resul
 	b.custody.Record("collect", "case %q by %s with peregrine %s on %s; engine %s API %s; containers %s",
 		opt.Case, opt.Operator, opt.ToolVersion, m.Host.Hostname, e.Host(), e.APIVersion(), strings.Join(refs, " "))
 	m.Engine.ServerVersion = c.engineState(ctx, m.Host)
-	if opt.Pause {
-		c.pause(ctx)
-		defer c.unpause(ctx)
-	}
-	for _, s := range c.suspects {
-		c.processes(ctx, s)
-	}
-	for _, s := range c.suspects {
-		c.metadata(ctx, s)
-	}
-	c.hostContainers(ctx)
-	for _, s := range c.suspects {
-		c.filesystem(ctx, s)
-	}
-	if !opt.NoImage {
-		for _, s := range c.suspects {
-			c.image(ctx, s)
-		}
-	}
-	if opt.Pause {
-		c.unpause(ctx)
-	}
+	c.gather(ctx)
 	m.Finished = time.Now().UTC()
 	for _, s := range c.suspects {
 		m.Containers = append(m.Containers, s.entry)
@@ -162,6 +141,31 @@ func Collect(ctx context.Context, e *Engine, refs []string, opt Options) (*Resul
 		return res, fmt.Errorf("collect case %s: %w: %d failures (see %s)", opt.Case, ErrIncomplete, len(c.failures), path.Join(opt.Out, CustodyFile))
 	}
 	return res, nil
+}
+
+// gather collects the containers' evidence after the engine's, in order
+// of volatility. With --pause the containers are paused first and
+// unpaused when gather returns or panics, before the bundle is sealed.
+func (c *collector) gather(ctx context.Context) {
+	if c.opt.Pause {
+		c.pause(ctx)
+		defer c.unpause(ctx)
+	}
+	for _, s := range c.suspects {
+		c.processes(ctx, s)
+	}
+	for _, s := range c.suspects {
+		c.metadata(ctx, s)
+	}
+	c.hostContainers(ctx)
+	for _, s := range c.suspects {
+		c.filesystem(ctx, s)
+	}
+	if !c.opt.NoImage {
+		for _, s := range c.suspects {
+			c.image(ctx, s)
+		}
+	}
 }
 
 // resolve inspects every container named, once each, and gives each its
@@ -223,7 +227,7 @@ func (c *collector) pause(ctx context.Context) {
 }
 
 // unpause unpauses the containers that pause paused, even when ctx is
-// cancelled; a second call does nothing.
+// cancelled.
 func (c *collector) unpause(ctx context.Context) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
