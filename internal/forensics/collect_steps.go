@@ -134,7 +134,7 @@ func (c *collector) metadata(ctx context.Context, s *suspect) {
 		c.step(c.b.Write(dir+"/image-inspect.json", "GET /images/"+s.entry.Image+"/json", writeBytes(img.Bytes())))
 	}
 	nets := struct {
-		Settings any                        `json:"settings"`
+		Settings *container.NetworkSettings `json:"settings"`
 		Networks map[string]network.Inspect `json:"networks"`
 	}{Settings: info.NetworkSettings, Networks: map[string]network.Inspect{}}
 	if info.NetworkSettings != nil {
