@@ -155,7 +155,9 @@ func (b *Bundle) WriteJSON(rel, source string, v any) (Artifact, error) {
 // Seal ends the bundle: it writes m (with the artifacts) to manifest.json
 // and a SHA256SUMS file that "sha256sum -c" checks, records both files'
 // hashes in the custody log, closes it, and makes every file read-only
-// (0444) and every directory 0555.
+// (0440) and every directory 0550: evidence holds the suspect's
+// environment and files, credentials among them, so others get nothing,
+// as while it was written (0640, 0750).
 func (b *Bundle) Seal(m *Manifest) error {
 	if b.sealed {
 		return fmt.Errorf("bundle %s: sealed already", b.dir)
@@ -218,7 +220,7 @@ func isMetaFile(rel string) bool {
 	return rel == ManifestFile || rel == SumsFile || rel == CustodyFile
 }
 
-// readOnly makes every file under root 0444 and every directory 0555,
+// readOnly makes every file under root 0440 and every directory 0550,
 // deepest first so that a directory is closed after its contents.
 // Symbolic links are left alone, and nothing outside root is touched.
 func readOnly(root *os.Root) error {
@@ -231,12 +233,12 @@ func readOnly(root *os.Root) error {
 		case d.IsDir():
 			dirs = append(dirs, p)
 		case d.Type().IsRegular():
-			return root.Chmod(p, 0o444)
+			return root.Chmod(p, 0o440)
 		}
 		return nil
 	})
 	for i := len(dirs) - 1; i >= 0 && err == nil; i-- {
-		err = root.Chmod(dirs[i], 0o555)
+		err = root.Chmod(dirs[i], 0o550)
 	}
 	if err != nil {
 		return fmt.Errorf("make bundle read-only: %w", err)

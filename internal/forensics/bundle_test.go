@@ -79,9 +79,9 @@ func TestBundleSealed(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		want := fs.FileMode(0o444)
+		want := fs.FileMode(0o440)
 		if d.IsDir() {
-			want = 0o555
+			want = 0o550
 		}
 		if info.Mode().Perm() != want {
 			t.Errorf("%s: mode %v, want %v", p, info.Mode().Perm(), want)
