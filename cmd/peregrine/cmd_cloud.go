@@ -33,7 +33,7 @@ Cost Anomaly Detection GetAnomalies JSON, and reports:
 
   spike              a day's spend well above the median of the days before it
                      (robust score over median and MAD), per (account, service,
-                     usage type, region), per service and per region
+                     usage type, region), per service, per region and per account
   new_region         spend in a region that had none in the baseline window
   new_gpu_usage      a GPU or accelerator usage type (p3, g5, inf2, trn1, ...) seen
                      for the first time

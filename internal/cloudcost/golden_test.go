@@ -83,11 +83,13 @@ func keysOf(fs []Finding) []key {
 
 // TestPlanted checks what the attack corpora must raise, whatever the
 // golden files say: the twentyfold c5.4xlarge day, the new region, the
-// first GPU usage with its instance id, and nothing for the cents that
+// first GPU usage with its instance id, the attacked account's daily spend
+// (the other account spends as before), and nothing for the cents that
 // jump twentyfold, in either CUR header style; and the same spike and GPU
 // usage from Cost Explorer.
 func TestPlanted(t *testing.T) {
 	want := []key{
+		{KindSpike, "2026-03-22", DimAccount, "", ""},
 		{KindSpike, "2026-03-22", DimRegion, "", "us-east-1"},
 		{KindSpike, "2026-03-22", DimService, "", ""},
 		{KindSpike, "2026-03-22", DimUsage, "BoxUsage:c5.4xlarge", "us-east-1"},
@@ -109,6 +111,12 @@ func TestPlanted(t *testing.T) {
 					t.Errorf("%s: GPU finding %+v", file, f)
 				}
 			case KindSpike:
+				// The attack's own account rises with it; the other account
+				// spends as before.
+				if f.Dimension == DimAccount && (f.Account != acctProd || f.Severity != SeverityCritical || !f.Compute ||
+					!strings.HasPrefix(f.Explanation, "account "+acctProd+": ")) {
+					t.Errorf("%s: account spike %+v", file, f)
+				}
 				if f.UsageType == "BoxUsage:c5.4xlarge" && (f.Actual < 15*f.Expected || f.Severity != SeverityCritical || len(f.ResourceIDs) != 20) {
 					t.Errorf("%s: spike %+v", file, f)
 				}
@@ -186,6 +194,7 @@ func TestRange(t *testing.T) {
 			{KindSpike, "2026-03-23", DimRegion, "", "us-east-2"},
 		}},
 		{"2026-03-22", "2026-03-22", []key{
+			{KindSpike, "2026-03-22", DimAccount, "", ""},
 			{KindSpike, "2026-03-22", DimRegion, "", "us-east-1"},
 			{KindSpike, "2026-03-22", DimService, "", ""},
 			{KindSpike, "2026-03-22", DimUsage, "BoxUsage:c5.4xlarge", "us-east-1"},

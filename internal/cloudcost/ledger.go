@@ -23,7 +23,7 @@ type series struct {
 }
 
 // Ledger sums records into daily series: one per full key of a record, one
-// per service and one per region. Spend of different sources is kept apart.
+// per service, one per region and one per account. Spend of different sources is kept apart.
 // The zero Ledger is not usable; make one with [NewLedger]. A Ledger is not
 // safe for concurrent use.
 type Ledger struct {
@@ -79,6 +79,9 @@ func (l *Ledger) Add(r Record) {
 	}
 	if reg := (seriesKey{Source: r.Source, Dim: DimRegion, Region: r.Region}); r.Region != "" && reg != full {
 		l.add(reg, r.Day, r.Cost)
+	}
+	if acc := (seriesKey{Source: r.Source, Dim: DimAccount, Account: r.Account}); r.Account != "" && acc != full {
+		l.add(acc, r.Day, r.Cost)
 	}
 }
 

@@ -137,25 +137,30 @@ func TestAnalyzeRules(t *testing.T) {
 		want  []got
 	}{
 		{"spike", append(flat(14, 10), 100), Options{}, []got{
+			{KindSpike, "2026-03-15", DimAccount, SeverityHigh},
 			{KindSpike, "2026-03-15", DimRegion, SeverityHigh},
 			{KindSpike, "2026-03-15", DimService, SeverityHigh},
 			{KindSpike, "2026-03-15", DimUsage, SeverityHigh},
 		}},
 		{"ongoing spike reported once", append(flat(14, 10), 100, 110, 120), Options{}, []got{
+			{KindSpike, "2026-03-15", DimAccount, SeverityHigh},
 			{KindSpike, "2026-03-15", DimRegion, SeverityHigh},
 			{KindSpike, "2026-03-15", DimService, SeverityHigh},
 			{KindSpike, "2026-03-15", DimUsage, SeverityHigh},
 		}},
 		{"ongoing spike that jumps again", append(flat(14, 10), 100, 400), Options{}, []got{
+			{KindSpike, "2026-03-15", DimAccount, SeverityHigh},
 			{KindSpike, "2026-03-15", DimRegion, SeverityHigh},
 			{KindSpike, "2026-03-15", DimService, SeverityHigh},
 			{KindSpike, "2026-03-15", DimUsage, SeverityHigh},
+			{KindSpike, "2026-03-16", DimAccount, SeverityCritical},
 			{KindSpike, "2026-03-16", DimRegion, SeverityCritical},
 			{KindSpike, "2026-03-16", DimService, SeverityCritical},
 			{KindSpike, "2026-03-16", DimUsage, SeverityCritical},
 		}},
 		{"too little history", append(flat(5, 10), 100), Options{}, nil},
 		{"enough history when asked for less", append(flat(5, 10), 100), Options{MinHistory: 5}, []got{
+			{KindSpike, "2026-03-06", DimAccount, SeverityHigh},
 			{KindSpike, "2026-03-06", DimRegion, SeverityHigh},
 			{KindSpike, "2026-03-06", DimService, SeverityHigh},
 			{KindSpike, "2026-03-06", DimUsage, SeverityHigh},
@@ -163,17 +168,20 @@ func TestAnalyzeRules(t *testing.T) {
 		{"cents", append(flat(14, 0.02), 0.4), Options{}, nil},
 		{"under the minimum increase", append(flat(14, 10), 14.9), Options{Threshold: 4}, nil},
 		{"a lower minimum increase", append(flat(14, 10), 14.9), Options{Threshold: 4, MinIncrease: 1}, []got{
+			{KindSpike, "2026-03-15", DimAccount, SeverityMedium},
 			{KindSpike, "2026-03-15", DimRegion, SeverityMedium},
 			{KindSpike, "2026-03-15", DimService, SeverityMedium},
 			{KindSpike, "2026-03-15", DimUsage, SeverityMedium},
 		}},
 		{"a higher threshold", append(flat(14, 10), 40), Options{Threshold: 50}, nil},
 		{"critical compute", append(flat(14, 10), 300), Options{}, []got{
+			{KindSpike, "2026-03-15", DimAccount, SeverityCritical},
 			{KindSpike, "2026-03-15", DimRegion, SeverityCritical},
 			{KindSpike, "2026-03-15", DimService, SeverityCritical},
 			{KindSpike, "2026-03-15", DimUsage, SeverityCritical},
 		}},
 		{"older days than the window do not count", append(append(flat(7, 100), flat(14, 10)...), 100), Options{}, []got{
+			{KindSpike, "2026-03-22", DimAccount, SeverityHigh},
 			{KindSpike, "2026-03-22", DimRegion, SeverityHigh},
 			{KindSpike, "2026-03-22", DimService, SeverityHigh},
 			{KindSpike, "2026-03-22", DimUsage, SeverityHigh},
