@@ -255,19 +255,19 @@ func TestCustomising(t *testing.T) {
 		id:    "o04-run-region",
 		want:  []string{},
 	}, {
-		name: "principal rule disabled by default",
+		name: "principal rule quiet while learning",
 		id:   "b02-run-t3-micro",
 		want: []string{},
 	}, {
 		name: "principal not known",
 		extra: "- list: aws_known_launch_principals\n  items: [\"arn:aws:iam::111122223333:user/alice\"]\n  append: true\n" +
-			"- rule: AWS instances launched by a principal not known\n  enabled: true\n",
+			"- macro: aws_enforce_known_launch_principals\n  condition: (evt.num > 0)\n",
 		id:   "o02-run-c5-24xlarge",
 		want: []string{"AWS GPU or large instances launched", "AWS instances launched by a principal not known"},
 	}, {
 		name: "principal known",
 		extra: "- list: aws_known_launch_principals\n  items: [\"arn:aws:iam::111122223333:user/alice\"]\n  append: true\n" +
-			"- rule: AWS instances launched by a principal not known\n  enabled: true\n",
+			"- macro: aws_enforce_known_launch_principals\n  condition: (evt.num > 0)\n",
 		id:   "b02-run-t3-micro",
 		want: []string{},
 	}, {
@@ -319,8 +319,8 @@ const readmeExample = `
 - list: aws_known_launch_principals
   items: ["arn:aws:iam::111122223333:user/ci", "arn:aws:sts::111122223333:assumed-role/Deploy/pipeline"]
   append: true
-- rule: AWS instances launched by a principal not known
-  enabled: true
+- macro: aws_enforce_known_launch_principals
+  condition: (evt.num > 0)
 - list: aws_allowed_large_instance_types
   items: [r6i.16xlarge]
   append: true

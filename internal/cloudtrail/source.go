@@ -14,15 +14,54 @@ import (
 // PluginName is the Falco plugin the source stands in for (evt.pluginname).
 const PluginName = "cloudtrail"
 
-// Def returns the aws_cloudtrail source for package docsrc.
-func Def() *docsrc.Def {
+// Def returns the aws_cloudtrail source for package docsrc, with a new
+// [Learner] of its own behind ct.region.new and ct.user.new: the options
+// set its learning period and bound (defaults DefaultLearningPeriod and
+// DefaultMaxEntries). The learner belongs to the one evaluator the Def
+// serves.
+func Def(opts ...Option) *docsrc.Def {
+	var cfg config
+	for _, o := range opts {
+		o(&cfg)
+	}
+	return NewDef(NewLearner(cfg.period, cfg.max))
+}
+
+// NewDef returns the aws_cloudtrail source with l as its learner (to read
+// its Stats).
+func NewDef(l *Learner) *docsrc.Def {
 	return &docsrc.Def{
-		Source:  field.SourceCloudTrail,
-		Plugin:  PluginName,
-		Bind:    bind,
+		Source: field.SourceCloudTrail,
+		Plugin: PluginName,
+		Bind: func(c *docsrc.Cursor, f *field.Field, arg field.Arg) (field.Extractor, error) {
+			switch f.Name {
+			case "ct.region.new":
+				return composed(c, func(dst []byte, _ *docsrc.Cursor) ([]byte, bool) { return verdictText(dst, l.region) }), nil
+			case "ct.user.new":
+				return composed(c, func(dst []byte, _ *docsrc.Cursor) ([]byte, bool) { return verdictText(dst, l.user) }), nil
+			}
+			return bind(c, f, arg)
+		},
 		Records: Records,
+		Observe: l.Observe,
 	}
 }
+
+// Option sets how the source learns (see [Def]).
+type Option func(*config)
+
+type config struct {
+	period time.Duration
+	max    int
+}
+
+// WithLearningPeriod sets the learning period: how long after an
+// account's first record (in record time) nothing of it is new.
+func WithLearningPeriod(d time.Duration) Option { return func(c *config) { c.period = d } }
+
+// WithMaxEntries bounds the learned state (accounts, regions and
+// principals together).
+func WithMaxEntries(n int) Option { return func(c *config) { c.max = n } }
 
 // ErrNotCloudTrail is returned by Records for a batch that is neither a
 // CloudTrail log file ({"Records": [...]}), a single record nor an array

@@ -25,4 +25,10 @@ type Def struct {
 	// rest go on. The error is for a batch that is not of the source's
 	// shape at all. Documents must be sub-slices of body: no copies.
 	Records func(body []byte, each func(doc []byte, t time.Time), bad func(error)) error
+	// Observe, if set, sees every document once, in the order they are
+	// evaluated, after the cursor moved to it and before any rule reads
+	// it: for sources whose fields depend on what came before (what an
+	// account has done so far). Whatever it keeps belongs to one
+	// evaluator goroutine, like the cursor.
+	Observe func(c *Cursor)
 }

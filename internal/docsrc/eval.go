@@ -109,6 +109,9 @@ func (e *Evaluator) Def() *Def { return e.def }
 func (e *Evaluator) Eval(doc []byte, t time.Time, emit func(*alert.Alert)) {
 	e.cur.Set(doc, t)
 	e.docs.Add(1)
+	if e.def.Observe != nil {
+		e.def.Observe(&e.cur)
+	}
 	e.matched = e.rs.Match(pluginEvent, e.matched[:0])
 	if len(e.matched) == 0 {
 		return

@@ -48,6 +48,10 @@ var cloudTrailFields = []Field{
 	{Name: "ct.user.principalid", Type: event.PTCharbuf, Desc: "Unique principal id of the caller."},
 	{Name: "ct.user.arn", Type: event.PTCharbuf, Desc: "ARN of the caller."},
 
+	// Peregrine's own: what the source learned from the records before.
+	{Name: "ct.region.new", Type: event.PTCharbuf, Desc: "Peregrine's own (not the plugin's): true when the account (recipientAccountId) had no record in this region before, first seen after the account's learning period (7 days of record time from its first record by default) and less than one learning period ago; false while learning or for a region used before; learned from every record in the order read."},
+	{Name: "ct.user.new", Type: event.PTCharbuf, Desc: "Peregrine's own (not the plugin's): for an EC2 launch (RunInstances, RequestSpotInstances, RequestSpotFleet, CreateFleet), true when the caller (ct.user.arn, else its principal id) had not launched in this account before, first seen after the account's learning period and less than one learning period ago; false while learning or for a known launcher; no value for other calls."},
+
 	// The request and the response.
 	{Name: "ct.request", Type: event.PTCharbuf, Desc: "All request parameters of the call, as JSON text."},
 	{Name: "ct.request.availabilityzone", Type: event.PTCharbuf, Desc: "Availability zone named in the request."},

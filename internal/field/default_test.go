@@ -22,10 +22,12 @@ var excluded = map[string]string{
 }
 
 // extras are catalog fields that falco_fields.tsv does not list: the json
-// plugin's, which the upstream k8s_audit and aws_cloudtrail rules use.
+// plugin's, which the upstream k8s_audit and aws_cloudtrail rules use, and
+// Peregrine's own learned fields of the aws_cloudtrail source.
 var extras = map[string]bool{
 	"json.value": true, "json.obj": true, "json.rawtime": true,
 	"jevt.value": true, "jevt.obj": true, "jevt.rawtime": true,
+	"ct.region.new": true, "ct.user.new": true,
 }
 
 // ownSources are the sources no Falco plugin defines: their fields are
