@@ -49,10 +49,10 @@ func learningLines(t *testing.T) []string {
 	return lines
 }
 
-// evalLines runs our rules (and extra rule text) over the records with a
-// Def made by def, and returns the rules each record raised, by eventID,
+// evalLines runs our rules (and extra rule text) over the records with
+// def and the matching given, and returns the rules each record raised, by eventID,
 // and the alerts.
-func evalLines(t *testing.T, def *docsrc.Def, lines []string, extra ...string) (map[string][]string, map[string][]*alert.Alert) {
+func evalLines(t *testing.T, def *docsrc.Def, matching rules.Matching, lines []string, extra ...string) (map[string][]string, map[string][]*alert.Alert) {
 	t.Helper()
 	paths := []string{ownRules(t)}
 	for _, text := range extra {
@@ -66,7 +66,7 @@ func evalLines(t *testing.T, def *docsrc.Def, lines []string, extra ...string) (
 	if err != nil {
 		t.Fatalf("load: %v %v", err, diags)
 	}
-	ev, _, err := docsrc.New(def, spec, docsrc.Options{Matching: rules.MatchAll, Hostname: "test-host"})
+	ev, _, err := docsrc.New(def, spec, docsrc.Options{Matching: matching, Hostname: "test-host"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,23 +116,31 @@ func TestLearningCorpus(t *testing.T) {
 		lines []string
 		extra []string
 		want  map[string][]string
+		// userNew is ct.user.new of l-attack, in the output of both
+		// rules: under rule_matching first only the region rule reports
+		// the launch, and says the principal is new too.
+		userNew string
+		first   bool // rule_matching first (else all)
 	}{{
-		name:  "after learning, default lists",
-		def:   cloudtrail.Def(),
-		lines: lines,
-		want:  map[string][]string{"l-known": {}, "l-keypair": {}, "l-attack": {ruleRegion, rulePrincipal}},
+		name:    "after learning, default lists",
+		def:     cloudtrail.Def(),
+		lines:   lines,
+		want:    map[string][]string{"l-known": {}, "l-keypair": {}, "l-attack": {ruleRegion, rulePrincipal}},
+		userNew: "true",
 	}, {
-		name:  "after learning, region allowed by list",
-		def:   cloudtrail.Def(),
-		lines: lines,
-		extra: []string{appendRegion},
-		want:  map[string][]string{"l-known": {}, "l-keypair": {}, "l-attack": {ruleRegion, rulePrincipal}},
+		name:    "after learning, region allowed by list",
+		def:     cloudtrail.Def(),
+		lines:   lines,
+		extra:   []string{appendRegion},
+		want:    map[string][]string{"l-known": {}, "l-keypair": {}, "l-attack": {ruleRegion, rulePrincipal}},
+		userNew: "true",
 	}, {
-		name:  "after learning, principal known by list",
-		def:   cloudtrail.Def(),
-		lines: lines,
-		extra: []string{appendRegion + "- list: aws_known_launch_principals\n  items: [\"arn:aws:iam::111122223333:user/mallory\"]\n  append: true\n"},
-		want:  map[string][]string{"l-known": {}, "l-keypair": {}, "l-attack": {ruleRegion}},
+		name:    "after learning, principal known by list",
+		def:     cloudtrail.Def(),
+		lines:   lines,
+		extra:   []string{appendRegion + "- list: aws_known_launch_principals\n  items: [\"arn:aws:iam::111122223333:user/mallory\"]\n  append: true\n"},
+		want:    map[string][]string{"l-known": {}, "l-keypair": {}, "l-attack": {ruleRegion}},
+		userNew: "true",
 	}, {
 		name:  "learning, region allowed by list",
 		def:   cloudtrail.Def(),
@@ -140,10 +148,11 @@ func TestLearningCorpus(t *testing.T) {
 		extra: []string{appendRegion},
 		want:  map[string][]string{"l-known": {}, "l-keypair": {}, "l-attack": {}},
 	}, {
-		name:  "learning, default lists: the list alone",
-		def:   cloudtrail.Def(),
-		lines: append(append([]string{}, firstDays...), early...),
-		want:  map[string][]string{"l-known": {}, "l-keypair": {}, "l-attack": {ruleRegion}},
+		name:    "learning, default lists: the list alone",
+		def:     cloudtrail.Def(),
+		userNew: "false",
+		lines:   append(append([]string{}, firstDays...), early...),
+		want:    map[string][]string{"l-known": {}, "l-keypair": {}, "l-attack": {ruleRegion}},
 	}, {
 		name:  "learning period of 12 days",
 		def:   cloudtrail.Def(cloudtrail.WithLearningPeriod(12 * 24 * time.Hour)),
@@ -151,15 +160,27 @@ func TestLearningCorpus(t *testing.T) {
 		extra: []string{appendRegion},
 		want:  map[string][]string{"l-known": {}, "l-keypair": {}, "l-attack": {}},
 	}, {
-		name:  "learning period of 1 day, day-two probes",
-		def:   cloudtrail.Def(cloudtrail.WithLearningPeriod(24 * time.Hour)),
-		lines: append(append([]string{}, firstDays...), early...),
-		extra: []string{appendRegion},
-		want:  map[string][]string{"l-known": {}, "l-keypair": {}, "l-attack": {ruleRegion, rulePrincipal}},
+		name:    "learning period of 1 day, day-two probes",
+		def:     cloudtrail.Def(cloudtrail.WithLearningPeriod(24 * time.Hour)),
+		lines:   append(append([]string{}, firstDays...), early...),
+		extra:   []string{appendRegion},
+		want:    map[string][]string{"l-known": {}, "l-keypair": {}, "l-attack": {ruleRegion, rulePrincipal}},
+		userNew: "true",
+	}, {
+		name:    "after learning, rule_matching first: one alert, saying both",
+		def:     cloudtrail.Def(),
+		lines:   lines,
+		want:    map[string][]string{"l-known": {}, "l-keypair": {}, "l-attack": {ruleRegion}},
+		userNew: "true",
+		first:   true,
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, alerts := evalLines(t, tt.def, tt.lines, tt.extra...)
+			matching := rules.MatchAll
+			if tt.first {
+				matching = rules.MatchFirst
+			}
+			got, alerts := evalLines(t, tt.def, matching, tt.lines, tt.extra...)
 			probesGot := map[string][]string{}
 			for id, rs := range got {
 				if strings.HasPrefix(id, "l-") {
@@ -180,8 +201,10 @@ func TestLearningCorpus(t *testing.T) {
 					have[f.Name] = f.JSON
 				}
 				for name, v := range map[string]string{
+					"ct.user.new":       `"` + tt.userNew + `"`,
 					"ct.user.accountid": `"111122223333"`,
 					"ct.region":         `"ap-southeast-1"`,
+					"ct.region.new":     map[bool]string{true: `"true"`, false: `"false"`}[tt.userNew == "true"],
 					"ct.user.arn":       `"arn:aws:iam::111122223333:user/mallory"`,
 				} {
 					if have[name] != v {
@@ -190,5 +213,45 @@ func TestLearningCorpus(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestLearningEvalNoAllocation: our rules over the learning corpus,
+// learner included, allocate nothing per record once every key has been
+// seen (a second pass, one learning period later in record time).
+func TestLearningEvalNoAllocation(t *testing.T) {
+	lines := learningLines(t)
+	spec, diags, err := loader.Load(ownRules(t))
+	if err != nil {
+		t.Fatalf("load: %v %v", err, diags)
+	}
+	l := cloudtrail.NewLearner(0, 0)
+	ev, _, err := docsrc.New(cloudtrail.NewDef(l), spec, docsrc.Options{Matching: rules.MatchAll, Hostname: "test-host"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs := make([][]byte, len(lines))
+	times := make([]time.Time, len(lines))
+	for i, line := range lines {
+		docs[i] = []byte(line)
+		times[i], err = time.Parse(time.RFC3339, gjson.Get(line, "eventTime").Str)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ev.Eval(docs[i], times[i], nil)
+	}
+	entries := l.Stats().Entries
+	i := 0
+	allocs := testing.AllocsPerRun(500, func() {
+		k := i % len(docs)
+		ev.Eval(docs[k], times[k].Add(30*24*time.Hour), nil)
+		i++
+	})
+	if allocs != 0 {
+		t.Errorf("%v allocations per record, want 0", allocs)
+	}
+	// One account, three regions, three launchers.
+	if st := l.Stats(); st.Entries != entries || st.Entries != 7 || st.Dropped != 0 {
+		t.Errorf("stats %+v (after the first pass %d), want 7 entries, none dropped", st, entries)
 	}
 }
