@@ -13,4 +13,11 @@
 // when it is missing or of another type; the fields that give a whole
 // part of the record (ct.request, ct.response, ct.resources, ...) give
 // its JSON text. The time of a record is its eventTime.
+//
+// Two fields are Peregrine's own: ct.region.new and ct.user.new. A
+// [Learner] (one per [Def], fed by docsrc's Observe hook before the rules
+// read a record) learns per account which regions have seen records and
+// which principals have launched EC2 instances, in the order the records
+// are read, and says whether this record's region or launcher is new to
+// the account once its learning period (record time) is over.
 package cloudtrail
