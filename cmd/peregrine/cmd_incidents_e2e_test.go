@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -63,23 +62,7 @@ func TestIncidentsEndToEnd(t *testing.T) {
 			// over what the container uses while it sleeps.
 			"--set", "compute.enabled=true", "--set", "compute.interval=1s", "--set", "compute.window=3s",
 			"--set", "compute.threshold_percent=15", "--set", "compute.realert=1h")
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-		defer cancel()
-		pool := d.Command(ctx, "exec", id, "stratum-pool", "-listen", "127.0.0.1:3333", "-sessions", "1")
-		var poolOut syncBuffer
-		pool.Stdout, pool.Stderr = &poolOut, &poolOut
-		if err := pool.Start(); err != nil {
-			t.Fatal(err)
-		}
-		poolDone := make(chan error, 1)
-		go func() { poolDone <- pool.Wait() }()
-		waitFor(t, live, agentDeadline, "the pool in the container", func() bool {
-			return strings.Contains(poolOut.String(), "listening")
-		})
-		d.Exec(t, id, append([]string{"xmrig"}, args...)...)
-		if err := <-poolDone; err != nil {
-			t.Fatalf("the pool in the container: %v: %s", err, poolOut.String())
-		}
+		mineInContainer(t, live, d, id, args)
 		waitForAlerts(t, live, func(all []miningAlert) bool {
 			return len(alertsOf(all, ruleMinerLaunched, "container.id", cid)) > 0 &&
 				len(alertsOf(all, rulePoolPort, "container.id", cid)) > 0 &&

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -266,4 +267,30 @@ func waitForAlerts(t *testing.T, live *liveCmd, cond func([]miningAlert) bool) {
 		}
 		time.Sleep(25 * time.Millisecond)
 	}
+}
+
+// mineInContainer starts the fake Stratum pool in container id on
+// 127.0.0.1:3333, waits until it listens, runs the fake miner beside it
+// with args, waits for the pool's one session to end and returns what
+// the pool printed.
+func mineInContainer(t *testing.T, live *liveCmd, d *testenv.DockerEnv, id string, args []string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	pool := d.Command(ctx, "exec", id, "stratum-pool", "-listen", "127.0.0.1:3333", "-sessions", "1")
+	var poolOut syncBuffer
+	pool.Stdout, pool.Stderr = &poolOut, &poolOut
+	if err := pool.Start(); err != nil {
+		t.Fatal(err)
+	}
+	poolDone := make(chan error, 1)
+	go func() { poolDone <- pool.Wait() }()
+	waitFor(t, live, agentDeadline, "the pool in the container", func() bool {
+		return strings.Contains(poolOut.String(), "listening")
+	})
+	d.Exec(t, id, append([]string{"xmrig"}, args...)...)
+	if err := <-poolDone; err != nil {
+		t.Fatalf("the pool in the container: %v: %s", err, poolOut.String())
+	}
+	return poolOut.String()
 }

@@ -165,30 +165,15 @@ func TestMiningInContainer(t *testing.T) {
 	retryOnDrops(t, func(t *testing.T) miningRun {
 		live := startPeregrine(t, "watching", "run", "--ring-size", "67108864", "--rules", rules, "--snaplen", "256", "-o", "json", "--docker-host", d.Host)
 
-		// The pool first, until it listens; then the miner beside it.
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-		defer cancel()
-		pool := d.Command(ctx, "exec", id, "stratum-pool", "-listen", "127.0.0.1:3333", "-sessions", "1")
-		var poolOut syncBuffer
-		pool.Stdout, pool.Stderr = &poolOut, &poolOut
-		if err := pool.Start(); err != nil {
-			t.Fatal(err)
-		}
-		poolDone := make(chan error, 1)
-		go func() { poolDone <- pool.Wait() }()
-		waitFor(t, live, agentDeadline, "the pool in the container", func() bool {
-			return strings.Contains(poolOut.String(), "listening")
-		})
-		d.Exec(t, id, append([]string{"xmrig"}, args...)...)
-		if err := <-poolDone; err != nil {
-			t.Fatalf("the pool in the container: %v: %s", err, poolOut.String())
-		}
-		m := sessionLine.FindStringSubmatch(poolOut.String())
+		poolOut := mineInContainer(t, live, d, id, args)
+		m := sessionLine.FindStringSubmatch(poolOut)
 		if m == nil || m[2] != strings.Join(stratumMethods, ",") || !strings.HasPrefix(m[3], "XMRig/") {
-			t.Fatalf("the pool in the container saw no full session: %s", poolOut.String())
+			t.Fatalf("the pool in the container saw no full session: %s", poolOut)
 		}
 
 		// XMRig's MSR tweak, refused by the kernel.
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer cancel()
 		mod, err := d.Command(ctx, "exec", id, "modprobe", "msr", "allow_writes=on").CombinedOutput()
 		if err == nil || !strings.Contains(string(mod), "finit_module") {
 			t.Fatalf("modprobe msr in the container: want a refused finit_module, got %v: %s", err, mod)
