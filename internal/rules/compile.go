@@ -55,7 +55,8 @@ type Options struct {
 	AppendOutput string
 	// Appends are more output formats, each added (after AppendOutput,
 	// in order) to the rules it selects: Falco's append_output entries
-	// with a match.
+	// with a match. An entry whose Source names another source selects
+	// nothing here and is not checked against this source's fields.
 	Appends []Append
 }
 
@@ -125,6 +126,11 @@ func Compile(spec *Spec, opt Options) (*Ruleset, []Diagnostic, error) {
 		}
 	}
 	for _, a := range opt.Appends {
+		if a.Source != "" && a.Source != opt.Source {
+			// It selects rules of another source only: its fields need
+			// not exist in this one.
+			continue
+		}
 		c.checks = checkCompiler{cat: opt.Catalog, source: opt.Source, binder: opt.Binder}
 		if _, err := c.format(a.Output); err != nil {
 			return nil, nil, fmt.Errorf("%w %q: %v", ErrAppendOutput, a.Output, err)

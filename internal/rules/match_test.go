@@ -231,7 +231,8 @@ func TestAppends(t *testing.T) {
 	rs, src := compileText(t, matchRules, rules.Options{Matching: rules.MatchAll, AppendOutput: "a=%proc.pid", Appends: []rules.Append{
 		{Tags: []string{"shell", "container"}, Output: "b=1"},
 		{Rule: "Any shell", Output: "c=2"},
-		{Source: "k8s_audit", Output: "d=3"},
+		// Another source's fields: not checked here, where it selects nothing.
+		{Source: "k8s_audit", Output: "d=%ka.user.name"},
 		{Tags: []string{"shell", "nosuchtag"}, Output: "e=4"},
 		{Source: "syscall", Output: "f=5"},
 	}})
