@@ -27,6 +27,7 @@ const (
 	convPtrace           // ptrace requests (an enum)
 	convFchownat         // fchownat AT_* flags
 	convIOUring          // io_uring_setup IORING_SETUP_*
+	convFcntl            // fcntl commands (an enum)
 	numConvs
 )
 
@@ -77,6 +78,17 @@ var convDefs = [...]convDef{
 	{id: convResolve, table: "openat2_flags", flags: []kflag{
 		{"RESOLVE_NO_XDEV", 1, 0}, {"RESOLVE_NO_MAGICLINKS", 2, 0}, {"RESOLVE_NO_SYMLINKS", 4, 0},
 		{"RESOLVE_BENEATH", 8, 0}, {"RESOLVE_IN_ROOT", 0x10, 0}, {"RESOLVE_CACHED", 0x20, 0},
+	}},
+	// fcntl commands: the state needs F_DUPFD and F_DUPFD_CLOEXEC, which
+	// copy a descriptor (rm -r and find -delete work on such copies).
+	{id: convFcntl, table: "fcntl_commands", enum: true, dflt: "UNKNOWN", flags: []kflag{
+		{"F_DUPFD", 0, 0}, {"F_GETFD", 1, 0}, {"F_SETFD", 2, 0}, {"F_GETFL", 3, 0},
+		{"F_SETFL", 4, 0}, {"F_GETLK", 5, 0}, {"F_SETLK", 6, 0}, {"F_SETLKW", 7, 0},
+		{"F_SETOWN", 8, 0}, {"F_GETOWN", 9, 0}, {"F_SETSIG", 10, 0}, {"F_GETSIG", 11, 0},
+		{"F_SETOWN_EX", 15, 0}, {"F_GETOWN_EX", 16, 0}, {"F_OFD_GETLK", 36, 0},
+		{"F_OFD_SETLK", 37, 0}, {"F_OFD_SETLKW", 38, 0}, {"F_SETLEASE", 1024, 0},
+		{"F_GETLEASE", 1025, 0}, {"F_NOTIFY", 1026, 0}, {"F_CANCELLK", 1029, 0},
+		{"F_DUPFD_CLOEXEC", 1030, 0}, {"F_SETPIPE_SZ", 1031, 0}, {"F_GETPIPE_SZ", 1032, 0},
 	}},
 	{id: convPtrace, table: "ptrace_requests", enum: true, dflt: "PTRACE_UNKNOWN", flags: []kflag{
 		{"PTRACE_TRACEME", 0, 0}, {"PTRACE_PEEKTEXT", 1, 0}, {"PTRACE_PEEKDATA", 2, 0},

@@ -152,6 +152,7 @@ var sysSpecs = [...]sysSpec{
 	{name: "dup", typ: 367, params: []pdef{ret(), intArg(0)}},
 	{name: "dup2", typ: 363, params: []pdef{ret(), intArg(0), intArg(1)}},
 	{name: "dup3", typ: 365, params: []pdef{ret(), intArg(0), intArg(1), conv(2, convFDFlags)}},
+	{name: "fcntl", typ: 151, params: []pdef{ret(), intArg(0), conv(1, convFcntl), arg(2)}},
 	{name: "chdir", typ: 95, params: []pdef{ret(), str(0)}},
 	{name: "fchdir", typ: 97, params: []pdef{ret(), intArg(0)}},
 	{name: "mkdir", typ: 277, params: []pdef{ret(), str(0), arg(1)}},
