@@ -55,8 +55,9 @@ type Options struct {
 	AppendOutput string
 	// Appends are more output formats, each added (after AppendOutput,
 	// in order) to the rules it selects: Falco's append_output entries
-	// with a match. An entry whose Source names another source selects
-	// nothing here and is not checked against this source's fields.
+	// with a match. An entry that selects no rule of the source compiled
+	// (its Source names another one, or its Rule or Tags choose none)
+	// is not checked against this source's fields.
 	Appends []Append
 }
 
@@ -80,6 +81,24 @@ func (a *Append) selects(r *Rule) bool {
 		}
 	}
 	return true
+}
+
+// mayApply reports whether a may add its output to a rule of source in
+// spec: an entry without a rule or tags counts for every rule of its
+// source, even when spec has none, so that its format is always checked.
+func (a *Append) mayApply(spec *Spec, source string) bool {
+	if a.Source != "" && a.Source != source {
+		return false
+	}
+	if a.Rule == "" && len(a.Tags) == 0 {
+		return true
+	}
+	for i := range spec.Rules {
+		if r := &spec.Rules[i]; r.Source == source && a.selects(r) {
+			return true
+		}
+	}
+	return false
 }
 
 // ErrAppendOutput is wrapped by the error of [Compile] when
@@ -125,10 +144,11 @@ func Compile(spec *Spec, opt Options) (*Ruleset, []Diagnostic, error) {
 			return nil, nil, fmt.Errorf("%w %q: %v", ErrAppendOutput, opt.AppendOutput, err)
 		}
 	}
-	for _, a := range opt.Appends {
-		if a.Source != "" && a.Source != opt.Source {
-			// It selects rules of another source only: its fields need
-			// not exist in this one.
+	for i := range opt.Appends {
+		a := &opt.Appends[i]
+		if !a.mayApply(spec, opt.Source) {
+			// It selects no rule of this source: its fields need not
+			// exist in this one.
 			continue
 		}
 		c.checks = checkCompiler{cat: opt.Catalog, source: opt.Source, binder: opt.Binder}

@@ -233,6 +233,7 @@ func TestAppends(t *testing.T) {
 		{Rule: "Any shell", Output: "c=2"},
 		// Another source's fields: not checked here, where it selects nothing.
 		{Source: "k8s_audit", Output: "d=%ka.user.name"},
+		{Tags: []string{"nosuchtag"}, Output: "g=%ka.verb"}, // no rule here: not checked either
 		{Tags: []string{"shell", "nosuchtag"}, Output: "e=4"},
 		{Source: "syscall", Output: "f=5"},
 	}})
