@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -112,23 +111,7 @@ func ruleOptions(cfg *config.Config) (engine.Options, error) {
 	default:
 		return eo, fmt.Errorf("rule_matching %q: want first or all", cfg.RuleMatching)
 	}
-	var always []string
-	for _, a := range cfg.AppendOutput {
-		text := a.ExtraOutput
-		if a.SuggestedOutput {
-			text = strings.TrimSpace(engine.ContainerOutput + " " + text)
-		}
-		if text == "" {
-			continue
-		}
-		m := a.Match
-		if m.Source == "" && m.Rule == "" && len(m.Tags) == 0 {
-			always = append(always, text)
-			continue
-		}
-		eo.Appends = append(eo.Appends, rules.Append{Source: m.Source, Tags: m.Tags, Rule: m.Rule, Output: text})
-	}
-	eo.AppendOutput = strings.Join(always, " ")
+	eo.Appends = appendRules(cfg.AppendOutput)
 	return eo, nil
 }
 

@@ -41,17 +41,12 @@ func newDocRules(def *docsrc.Def, spec *rules.Spec, eo engine.Options) (*docRule
 }
 
 // prepare compiles the rules of the source in spec with the agent's rule
-// options; append_output entries apply when they select that source (the
-// default one names container fields, which documents do not have).
+// options; append_output entries apply to the rules they select (see
+// appendRules: the suggested container output selects syscall rules only).
 func (d *docRules) prepare(spec *rules.Spec, eo engine.Options) (*docsrc.Evaluator, []rules.Diagnostic, error) {
-	var appends []rules.Append
-	for _, a := range eo.Appends {
-		if a.Source == d.def.Source {
-			appends = append(appends, a)
-		}
-	}
 	ev, diags, err := docsrc.New(d.def, spec, docsrc.Options{
-		Matching: eo.Matching, MinPriority: eo.MinPriority, HasMinPriority: eo.HasMinPriority, Appends: appends,
+		Matching: eo.Matching, MinPriority: eo.MinPriority, HasMinPriority: eo.HasMinPriority,
+		AppendOutput: eo.AppendOutput, Appends: eo.Appends,
 	})
 	if err != nil {
 		return nil, diags, errors.Join(err, diagnosticsError(diags))

@@ -41,16 +41,18 @@ func runDocReplay(stdin io.Reader, stdout, stderr io.Writer, o replayOptions, eo
 	if !ok {
 		return usageError{fmt.Errorf("replay: --source %q: want %s", o.source, strings.Join(sourceNames(), ", "))}
 	}
+	def, learner, err := learningDef(def, o)
+	if err != nil {
+		return err
+	}
 	paths := o.rules
 	spec, warnings, err := loadRules(paths, stderr, o.quiet)
 	if err != nil {
 		return err
 	}
-	if eo.AppendOutput == engine.ContainerOutput {
-		eo.AppendOutput = "" // the default names container fields, which only syscall events have
-	}
 	ev, cdiags, err := docsrc.New(def, spec, docsrc.Options{
-		Matching: eo.Matching, MinPriority: eo.MinPriority, HasMinPriority: eo.HasMinPriority, AppendOutput: eo.AppendOutput,
+		Matching: eo.Matching, MinPriority: eo.MinPriority, HasMinPriority: eo.HasMinPriority,
+		AppendOutput: eo.AppendOutput, Appends: eo.Appends,
 	})
 	if err != nil {
 		return errors.Join(err, diagnosticsError(cdiags))
@@ -76,6 +78,7 @@ func runDocReplay(stdin io.Reader, stdout, stderr io.Writer, o replayOptions, eo
 	}
 	if !o.quiet {
 		writeDocSummary(stderr, ev, warnings+len(cdiags), bad, nbad)
+		writeLearnerSummary(stderr, learner, o.learningPeriod)
 	}
 	if readErr == nil && nbad > 0 {
 		// The alerts of the good records are out; the exit status says the
