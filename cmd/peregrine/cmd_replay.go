@@ -28,10 +28,12 @@ type replayOptions struct {
 	appendOut string
 	quiet     bool
 	source    string // syscall (a capture) or a document source (cmd_replay_docs.go)
+	// learningPeriod is aws_cloudtrail's (cmd_replay_learning.go).
+	learningPeriod string
 }
 
 func newReplayCmd() *cobra.Command {
-	o := replayOptions{output: "text", priority: "debug", matching: "first", source: "syscall"}
+	o := replayOptions{output: "text", priority: "debug", matching: "first", source: "syscall", learningPeriod: defaultLearningPeriod}
 	cmd := &cobra.Command{
 		Use:   "replay -r FILE [--rules PATH]... [-o text|json]",
 		Short: "Run rules over a capture file and print the alerts",
@@ -59,7 +61,10 @@ reported with their file:line and the rest is replayed.
 delivers them to S3 ({"Records": [...]}, .json.gz or .json) or JSON lines, one
 record per line; -r may also name a directory, read whole in name order (a copy
 of the trail's bucket, AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/).
-Without --rules, Peregrine's own cloud rules run.`,
+Without --rules, Peregrine's own cloud rules run. --learning-period (days, 7d,
+or a duration, 36h; default 7d) is how long after an account's first record
+nothing is new to ct.region.new and ct.user.new; the summary says how many
+entries the learner holds and refused.`,
 		Example: `  peregrine replay -r capture.scap
   peregrine replay -r capture.scap.gz --rules /etc/falco/falco_rules.yaml --rules my_rules.yaml -o json
   peregrine replay -r capture.scap --priority warning --rule-matching all
@@ -73,10 +78,16 @@ Without --rules, Peregrine's own cloud rules run.`,
 			if o.output != "text" && o.output != "json" {
 				return usageError{fmt.Errorf("replay: -o %q: want text or json", o.output)}
 			}
+			if err := checkLearningFlag(o, cmd.Flags().Changed("learning-period")); err != nil {
+				return err
+			}
 			eo, err := engineOptions(o.priority, o.matching, o.appendOut)
 			if err != nil {
 				return usageError{fmt.Errorf("replay: %w", err)}
 			}
+			// The same append_output rule as run's (appendRules).
+			eo.AppendOutput = ""
+			eo.Appends = appendRules(replayAppends(cmd.Flags().Changed("append-output"), o.appendOut))
 			if o.source != "syscall" {
 				return runDocReplay(cmd.InOrStdin(), cmd.OutOrStdout(), cmd.ErrOrStderr(), o, eo)
 			}
@@ -89,8 +100,9 @@ Without --rules, Peregrine's own cloud rules run.`,
 	f.StringVarP(&o.output, "output", "o", o.output, "alert format: text or json")
 	f.StringVar(&o.priority, "priority", o.priority, "minimum priority of the rules to run (emergency ... debug)")
 	f.StringVar(&o.matching, "rule-matching", o.matching, "alert on the first matching rule or on all of them: first or all")
-	f.StringVar(&o.appendOut, "append-output", engine.ContainerOutput, "output format added to every rule's output (\"\" for none)")
+	f.StringVar(&o.appendOut, "append-output", engine.ContainerOutput, "output format added to every rule's output (\"\" for none; the default, the container's fields, goes to syscall rules only)")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "no summary on standard error")
+	f.StringVar(&o.learningPeriod, "learning-period", o.learningPeriod, "aws_cloudtrail only: how long after an account's first record nothing is new (days, 7d, or a duration, 36h)")
 	f.StringVar(&o.source, "source", o.source, "event source of the file: syscall (a scap capture) or k8s_audit (an audit log)")
 	_ = cmd.MarkFlagFilename("read", "scap", "gz")
 	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions([]string{"text", "json"}, cobra.ShellCompDirectiveNoFileComp))
